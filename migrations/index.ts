@@ -1,0 +1,7 @@
+// Every migration, listed explicitly in order (no directory scanning: what runs is what is reviewed).
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-21T00-00-00_foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T00-00-00_foundation': foundation,
+};

@@ -1,0 +1,133 @@
+// The only module that reads process.env. Every setting is validated at start; a wrong value stops the
+// process with one clear line (fail closed). There are no default secrets: keys live in a key file or a KMS.
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(8080),
+  PUBLIC_URL: z.url().optional(),
+  BULWARK_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  BULWARK_KEY_FILE: z.string().optional(),
+  BULWARK_CHECKPOINT_DIR: z.string().optional(),
+  BULWARK_LOG_ORIGIN: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
+  CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  AUDIT_LANES: z.coerce.number().int().min(1).max(32).optional(),
+  BOOTSTRAP_TTL_MINUTES: z.coerce.number().int().min(1).max(60).default(30),
+  METRICS: bool.default(true),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  keyFile: string;
+  checkpointDir: string;
+  logOrigin: string;
+  checkpointEveryEvents: number;
+  checkpointEverySeconds: number;
+  tls: { cert: string; key: string } | undefined;
+  /** Addresses of trusted reverse proxies; when set, only HTTPS-forwarded requests are served. */
+  trustProxy: string[] | undefined;
+  logLevel: string;
+  redisUrl: string | undefined;
+  natsUrl: string | undefined;
+  auditBatchMax: number;
+  auditLanes: number | undefined;
+  bootstrapTtlMinutes: number;
+  metrics: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const kind = isIP(host);
+  if (kind === 4) return host.startsWith('127.');
+  if (kind === 6) return host === '::1';
+  return false;
+}
+
+/** Parses and validates the environment; throws ConfigError with one clear line on any wrong value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if ((e.TLS_CERT && !e.TLS_KEY) || (!e.TLS_CERT && e.TLS_KEY)) {
+    throw new ConfigError('invalid configuration: TLS_CERT and TLS_KEY must be set together');
+  }
+  let trustProxy: string[] | undefined;
+  if (e.TRUST_PROXY) {
+    trustProxy = e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const p of trustProxy) {
+      const [addr, bits] = p.split('/');
+      if (!addr || isIP(addr) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+        throw new ConfigError(`invalid configuration: TRUST_PROXY: "${p}" is not an IP address or CIDR range`);
+      }
+    }
+  }
+  // Plain HTTP is allowed only on loopback: anything else needs TLS here or a trusted TLS-terminating proxy.
+  if (!isLoopback(e.HOST) && !e.TLS_CERT && !trustProxy) {
+    throw new ConfigError(
+      `invalid configuration: HOST=${e.HOST} is not a loopback address; set TLS_CERT/TLS_KEY or TRUST_PROXY`,
+    );
+  }
+  const dataDir = resolve(e.BULWARK_DATA_DIR);
+  const tls = e.TLS_CERT && e.TLS_KEY ? { cert: resolve(e.TLS_CERT), key: resolve(e.TLS_KEY) } : undefined;
+  const scheme = tls || trustProxy ? 'https' : 'http';
+  const shownHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `${scheme}://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    // The key file sits beside, not inside, the data directory so database backups never contain it.
+    keyFile: resolve(e.BULWARK_KEY_FILE ?? `${dataDir}.master-key.json`),
+    checkpointDir: resolve(e.BULWARK_CHECKPOINT_DIR ?? `${dataDir}.checkpoints`),
+    logOrigin: e.BULWARK_LOG_ORIGIN ?? 'bulwark.local/audit',
+    checkpointEveryEvents: e.CHECKPOINT_EVERY_EVENTS,
+    checkpointEverySeconds: e.CHECKPOINT_EVERY_SECONDS,
+    tls,
+    trustProxy,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    natsUrl: e.NATS_URL,
+    auditBatchMax: e.AUDIT_BATCH_MAX,
+    auditLanes: e.AUDIT_LANES,
+    bootstrapTtlMinutes: e.BOOTSTRAP_TTL_MINUTES,
+    metrics: e.METRICS,
+  };
+}

@@ -1,0 +1,171 @@
+// Composition root: configuration → database → keys → audit log → services. Nothing else wires things up.
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { Config } from './config/config.js';
+import { AnchorStore } from './platform/audit/anchor-store.js';
+import { Checkpointer } from './platform/audit/checkpointer.js';
+import { AuditWriter } from './platform/audit/writer.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { openLocalFileProvider } from './platform/crypto/keys/local-file-provider.js';
+import type { KeyProvider } from './platform/crypto/keys/key-provider.js';
+import { Vault } from './platform/crypto/vault.js';
+import { openDatabase, type Database } from './platform/db/database.js';
+import { lockDataDir } from './platform/db/data-dir-lock.js';
+import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
+import { createAuditService } from './modules/audit/audit.service.js';
+import { createDemoService } from './modules/demo/demo.service.js';
+import { createKeysService } from './modules/keys/keys.service.js';
+import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
+import type { ActorContext } from './platform/http/request-context.js';
+
+export interface ContainerOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** In-memory PGlite (tests); ignored when DATABASE_URL is set. */
+  inMemory?: boolean;
+  /** Replace the key provider (a KMS/HSM provider, or tests). */
+  keyProvider?: KeyProvider;
+  /** Start timers (checkpoints every T seconds). Off for CLI one-shots. */
+  startJobs?: boolean;
+  /** Create the local master key file when missing (serve, migrate, demo seed). */
+  createKeyFile?: boolean;
+  /** Called for each migration applied. */
+  onMigration?: (name: string) => void;
+}
+
+export type Container = Awaited<ReturnType<typeof createContainer>>;
+
+const silentLog = { warn() {}, error() {}, info() {} };
+
+/** Builds every long-lived object of the application. */
+export async function createContainer(config: Config, opts: ContainerOptions = {}) {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? (silentLog as unknown as Logger);
+  const useDir = !config.databaseUrl && !opts.inMemory;
+  const unlock = useDir ? lockDataDir(config.dataDir) : () => undefined;
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: useDir ? config.dataDir : undefined,
+      poolSize: config.databasePoolSize,
+    });
+    const applied = await migrateToLatest(db.system, opts.onMigration);
+    // From here on every connection runs as the least-privileged role (INSERT/SELECT only on the audit log).
+    await db.useAppRole();
+
+    let keyFileCreated = false;
+    let provider = opts.keyProvider;
+    if (!provider) {
+      const opened = await openLocalFileProvider(config.keyFile, { create: opts.createKeyFile ?? true });
+      provider = opened.provider;
+      keyFileCreated = opened.created;
+    }
+    const vault = await Vault.open({ db: db.system, provider, clock, origin: config.logOrigin });
+
+    const anchors = new AnchorStore(config.checkpointDir);
+    const checkpointer = new Checkpointer({
+      db: db.system,
+      store: anchors,
+      origin: config.logOrigin,
+      signingKey: vault.signingKey,
+      verifierKey: vault.verifierKey,
+      clock,
+      everyEvents: config.checkpointEveryEvents,
+      everySeconds: config.checkpointEverySeconds,
+      log: { warn: (m) => log.warn(m), error: (o, m) => log.error(o, m) },
+    });
+    await checkpointer.init();
+
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const auditEvents = new Counter({ name: 'bulwark_audit_events_total', help: 'Audit events committed', registers: [metrics] });
+    const auditBatches = new Counter({ name: 'bulwark_audit_batches_total', help: 'Audit group commits', registers: [metrics] });
+
+    const lanes = db.kind === 'pglite' ? 1 : (config.auditLanes ?? Math.max(1, Math.min(4, config.databasePoolSize - 2)));
+    const writer = new AuditWriter({
+      db,
+      clock,
+      batchMax: config.auditBatchMax,
+      lanes,
+      onCommitted: (_last, count) => {
+        auditEvents.inc(count);
+        auditBatches.inc();
+        checkpointer.notify(count);
+      },
+      onError: (err) => log.error({ err }, 'audit batch failed'),
+    });
+    const audited = writer.audited;
+
+    const staffAuth = createStaffAuthService({
+      audited,
+      writer,
+      sessionDb: db.system,
+      vault,
+      clock,
+      https: Boolean(config.tls || config.trustProxy),
+      publicUrl: config.publicUrl,
+      bootstrapTtlMinutes: config.bootstrapTtlMinutes,
+    });
+    const audit = createAuditService({ audited, db: db.system, anchors, checkpointer, origin: config.logOrigin, verifierKey: vault.verifierKey, signingKey: vault.signingKey });
+    const keys = createKeysService({ audited, db: db.system, vault });
+    const demo = createDemoService({ audited, vault, clock });
+
+    const running = new Set<Promise<unknown>>();
+    if (opts.startJobs) checkpointer.start();
+    const database = db;
+
+    return {
+      config,
+      clock,
+      log,
+      db: database,
+      vault,
+      anchors,
+      checkpointer,
+      writer,
+      audited,
+      metrics,
+      staffAuth,
+      audit,
+      keys,
+      demo,
+      keyFileCreated,
+      migrationsApplied: applied,
+      denials: {
+        async recordDenied(ctx: ActorContext, action: string, route: string) {
+          await writer.record(ctx, { action, target: { type: 'route', id: route } }, 'denied', action.split('.')[1] ?? null);
+        },
+      },
+      /** Runs a job in the background; its failure is logged, and close() waits for it. */
+      background(name: string, fn: () => Promise<unknown>) {
+        const p = fn()
+          .catch((err) => log.error({ err }, `background job ${name} failed`))
+          .finally(() => running.delete(p));
+        running.add(p);
+      },
+      async readiness() {
+        const checks = { database: false, migrations: false, keyRing: false };
+        try {
+          checks.migrations = (await pendingMigrations(database.system)).length === 0;
+          checks.database = true;
+        } catch {
+          /* reported as false */
+        }
+        checks.keyRing = vault.activeFieldVersion > 0;
+        return checks;
+      },
+      async close() {
+        await Promise.allSettled([...running]);
+        await writer.close();
+        await checkpointer.stop();
+        await database.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    unlock();
+    throw err;
+  }
+}

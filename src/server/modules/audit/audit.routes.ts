@@ -1,0 +1,113 @@
+// The audit log over the API: list (audited itself), status, verification and signed export.
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import type { TypedApp } from '../../platform/http/typed-app.js';
+
+const Event = z.object({
+  seq: z.number(),
+  time: z.string(),
+  actorType: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  actorIp: z.string().nullable(),
+  sessionIdHash: z.string().nullable(),
+  requestId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  outcome: z.string(),
+  fields: z.array(z.string()),
+  reason: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+const Verify = z.object({
+  ok: z.boolean(),
+  eventsChecked: z.number(),
+  treeSize: z.number(),
+  rootHash: z.string(),
+  checkpointsChecked: z.number(),
+  firstBadSeq: z.number().optional(),
+  problem: z.string().optional(),
+  verifierKey: z.string(),
+});
+
+const ident = z.string().max(200).regex(/^[\w.:@/-]+$/, 'letters, digits and . : @ / - _ only');
+
+/** Registers /api/v1/audit/*. */
+export function registerAuditRoutes(t: TypedApp, c: Container): void {
+  t.get(
+    '/api/v1/audit/events',
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit events, newest first (keyset pagination with `before`)',
+        querystring: z.object({
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          action: ident.optional(),
+          actorId: ident.optional(),
+          targetType: ident.optional(),
+          targetId: ident.optional(),
+        }),
+        response: { 200: z.object({ events: z.array(Event), nextBefore: z.number().nullable() }) },
+      },
+    },
+    async (req) => c.audit.list(req.actor, req.query),
+  );
+
+  t.get(
+    '/api/v1/audit/status',
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Anchored tree size, latest signed checkpoint and the verifier key',
+        response: {
+          200: z.object({
+            verifierKey: z.string(),
+            origin: z.string(),
+            anchored: z.object({ size: z.number(), rootHash: z.string() }),
+            latestCheckpoint: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async () => c.audit.status(),
+  );
+
+  t.post(
+    '/api/v1/audit/verify',
+    { config: { permission: 'audit.read' }, schema: { tags: ['audit'], summary: 'Verify chain, tree and signatures now', response: { 200: Verify } } },
+    async (req) => {
+      const result = await c.audit.verify();
+      await c.writer.record(req.actor, { action: 'audit.verify', target: { type: 'audit_log', id: String(result.treeSize) } }, result.ok ? 'ok' : 'error', result.ok ? null : 'audit_log_tampered');
+      return result;
+    },
+  );
+
+  t.get(
+    '/api/v1/audit/export',
+    {
+      config: { permission: 'audit.export' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Signed audit bundle for a period (verify offline with `bulwark audit verify-export`)',
+        querystring: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }),
+      },
+    },
+    async (req, reply) => {
+      const bundle = await c.audit.exportBundle(req.actor, {
+        from: req.query.from ? new Date(req.query.from) : undefined,
+        to: req.query.to ? new Date(req.query.to) : undefined,
+      });
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="bulwark-audit-export.json"')
+        .send(bundle);
+    },
+  );
+}

@@ -1,0 +1,93 @@
+// The one place that holds the database instance: PGlite (embedded, default) or PostgreSQL (DATABASE_URL).
+// Two handles share one connection pool:
+//   system — unguarded, for the platform only (audit writer, migrations, key ring, health);
+//   app    — guarded: every query must run inside an audited scope or it throws.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { APP_ROLE } from '../../../../migrations/2026-11-21T00-00-00_foundation.js';
+import { PgliteDialect } from './pglite-dialect.js';
+import type { DB } from './schema.js';
+import { AuditScopeGuard } from './scope.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  /** Unguarded handle: platform code only, never handed to feature modules. */
+  readonly system: Kysely<DB>;
+  /** Guarded handle for feature code: throws outside an audited scope. */
+  readonly app: Kysely<DB>;
+  /** Drop to the least-privileged application role on every connection (after migrations ran). */
+  useAppRole(): Promise<void>;
+  close(): Promise<void>;
+  /** The PGlite instance, for tests that play the attacker with a superuser session. */
+  readonly pglite?: PGlite;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined means in memory (tests). */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+// int8 (bigint) and numeric come back as strings from pg; the audit sequence fits in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens PGlite or PostgreSQL. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  let appRole = false;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark' });
+  // Each new connection drops to the application role once migrations are done. Production should also
+  // connect as a login role that is *only* bulwark_app (see docs/operations.md) so RESET ROLE gains nothing.
+  pool.on('connect', (client) => {
+    if (appRole) client.query(`set role ${APP_ROLE}`).catch(() => undefined);
+  });
+  const system = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(system);
+  return {
+    kind: 'postgres',
+    system,
+    app: system.withPlugin(new AuditScopeGuard()),
+    async useAppRole() {
+      appRole = true;
+      // Connections opened before the switch are recycled.
+      const idle: pg.PoolClient[] = [];
+      for (let i = 0; i < pool.idleCount; i++) idle.push(await pool.connect());
+      for (const c of idle) {
+        await c.query(`set role ${APP_ROLE}`);
+        c.release();
+      }
+    },
+    async close() {
+      await system.destroy();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pglite.waitReady;
+  const system = new Kysely<DB>({ dialect: new PgliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    system,
+    app: system.withPlugin(new AuditScopeGuard()),
+    pglite,
+    async useAppRole() {
+      await sql.raw(`set role ${APP_ROLE}`).execute(system);
+    },
+    async close() {
+      await system.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Which kind of database scope the current async call chain is in. Only an audited scope may touch the
+// application's tables through the guarded handle; anything else throws (auditing by construction).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+
+interface Scope {
+  kind: 'audited';
+  action: string;
+}
+
+const storage = new AsyncLocalStorage<Scope>();
+
+/** Runs fn inside an audited scope (used only by the audited transaction runner). */
+export function runInAuditedScope<T>(action: string, fn: () => T): T {
+  return storage.run({ kind: 'audited', action }, fn);
+}
+
+/** Runs fn outside any audited scope, e.g. the audit writer's own bookkeeping after a job. */
+export function runOutsideScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
+/** True when the caller is inside `audited(...)`. */
+export function inAuditedScope(): boolean {
+  return storage.getStore()?.kind === 'audited';
+}
+
+export class UnauditedQueryError extends Error {
+  override name = 'UnauditedQueryError';
+  constructor() {
+    super('database query outside an audited scope: wrap it in audited(ctx, {action, target}, fn)');
+  }
+}
+
+/** Kysely plugin that refuses to compile a query outside an audited scope. */
+export class AuditScopeGuard implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (!inAuditedScope()) throw new UnauditedQueryError();
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}

@@ -1,0 +1,122 @@
+// The request pipeline's access gate. Every route declares `config.permission` or `config.public`; the app
+// refuses to start otherwise. Authentication is delegated to an Authenticator supplied by the composition
+// root (platform knows nothing of modules); permission checks and CSRF happen here, and every denial is
+// audited.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { ErrorCode } from '../../../contracts/errors.js';
+import { isPermission, permissionsOf, type Permission } from '../authz/permissions.js';
+import { AppError } from './errors.js';
+import { anonymousContext, withContext, type ActorContext } from './request-context.js';
+
+export interface AuthenticatedStaff {
+  id: string;
+  displayName: string;
+  roles: string[];
+  sessionIdHash: string;
+  /** SHA-256 of the CSRF token bound to the session. */
+  csrfHash: string;
+  /** The session's CSRF token (derived from the session token; never stored). */
+  csrfToken: string;
+}
+
+export interface Authenticator {
+  /** Resolves the session cookie into a staff member, or null (and ends the session when it must). */
+  authenticate(req: FastifyRequest, ctx: ActorContext): Promise<AuthenticatedStaff | null>;
+  /** True when the CSRF token matches the session's. */
+  checkCsrf(staff: AuthenticatedStaff, token: string | undefined): boolean;
+}
+
+export interface DenialRecorder {
+  recordDenied(ctx: ActorContext, action: string, code: string): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a caller must hold. */
+    permission?: Permission;
+    /** Reachable without a session. */
+    public?: boolean;
+    /** Any signed-in member (e.g. "me", sign out); CSRF still applies. */
+    signedIn?: boolean;
+    /** Needs a second factor used within the last 5 minutes (enforced from the identity issue on). */
+    stepUp?: boolean;
+  }
+  interface FastifyRequest {
+    actor: ActorContext;
+    staff: AuthenticatedStaff | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Refuses to register a route that declares neither a permission nor `public: true`. */
+export function enforceRouteDeclarations(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const cfg = (route.config ?? {}) as { permission?: string; public?: boolean; signedIn?: boolean };
+    if (cfg.public === true || cfg.signedIn === true) return;
+    if (!cfg.permission) {
+      throw new Error(`route ${route.method} ${route.url} declares neither config.permission nor config.public`);
+    }
+    if (!isPermission(cfg.permission)) {
+      throw new Error(`route ${route.method} ${route.url} declares unknown permission ${cfg.permission}`);
+    }
+  });
+}
+
+/** Installs request context, authentication, authorization and CSRF hooks. */
+export function installAccessGate(
+  app: FastifyInstance,
+  deps: { authenticator: Authenticator; denials: DenialRecorder },
+): void {
+  app.decorateRequest('actor', null as unknown as ActorContext);
+  app.decorateRequest('staff', null);
+
+  // The context lives in AsyncLocalStorage for the rest of the request (hooks, handler, audit, logs).
+  app.addHook('onRequest', (req, _reply, done) => {
+    const ctx = anonymousContext(req.ip, String(req.id));
+    req.actor = ctx;
+    withContext(ctx, done);
+  });
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const cfg = req.routeOptions.config as { permission?: Permission; public?: boolean; signedIn?: boolean };
+    // Unknown routes (404) have no config; they pass through to the not-found handler.
+    if (!req.routeOptions.url) return;
+    const staff = await deps.authenticator.authenticate(req, req.actor);
+    if (staff) {
+      req.staff = staff;
+      Object.assign(req.actor, {
+        actorType: 'staff',
+        actorId: staff.id,
+        actorName: staff.displayName,
+        sessionIdHash: staff.sessionIdHash,
+      });
+    }
+    if (cfg.public === true) return;
+    const action = `${cfg.permission ?? 'route'}:${req.method} ${req.routeOptions.url}`;
+    if (!staff) {
+      await deps.denials.recordDenied(req.actor, 'access.unauthenticated', action);
+      throw new AppError(ErrorCode.unauthenticated, 401, 'Sign in to continue');
+    }
+    if (!SAFE_METHODS.has(req.method)) {
+      const token = req.headers['x-csrf-token'];
+      if (!deps.authenticator.checkCsrf(staff, typeof token === 'string' ? token : undefined)) {
+        await deps.denials.recordDenied(req.actor, 'access.csrf_failed', action);
+        throw new AppError(ErrorCode.csrf, 403, 'The request did not carry a valid CSRF token');
+      }
+    }
+    if (cfg.signedIn === true) return;
+    // Grants are read from the session's staff row on every request: a role change applies at once.
+    if (!cfg.permission || !permissionsOf(staff.roles).has(cfg.permission)) {
+      await deps.denials.recordDenied(req.actor, 'access.denied', action);
+      throw new AppError(ErrorCode.forbidden, 403, 'You do not have permission to do this');
+    }
+    void reply;
+  });
+}
+
+/** A fresh request id for every request; ids sent by clients are ignored. */
+export function genReqId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,128 @@
+// A small fetch wrapper for the Bulwark API. Every error the server sends is RFC 9457
+// problem+json; it is parsed into an ApiError so screens can show `title`/`detail` and put
+// per-field `errors` next to their fields. Responses are validated with the shared Zod contracts.
+import type { z } from 'zod';
+import { Problem } from '../contracts/bootstrap.js';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /** Per-field messages keyed by the last segment of each error path ("body.password" → "password"). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const key = lastPathSegment(e.path);
+      if (key && out[key] === undefined) out[key] = e.message;
+    }
+    return out;
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+function lastPathSegment(path: string): string {
+  const parts = path.split(/[./[\]]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+// The CSRF token arrives with the login response and GET /auth/me; it lives in memory only
+// (never in storage) and is sent on every state-changing request.
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface RequestOptions<S extends z.ZodType | undefined> {
+  body?: unknown;
+  schema?: S;
+  signal?: AbortSignal;
+}
+
+type Result<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Performs one API call; resolves with the validated body or rejects with an ApiError. */
+export async function apiRequest<S extends z.ZodType | undefined = undefined>(
+  method: Method,
+  path: string,
+  options: RequestOptions<S> = {},
+): Promise<Result<S>> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'The server could not be reached',
+      status: 0,
+      code: 'network_error',
+      detail: 'Check your connection and try again.',
+    });
+  }
+
+  if (!res.ok) throw new ApiError(await readProblem(res));
+  if (res.status === 204 || options.schema === undefined) return undefined as Result<S>;
+
+  let json: unknown;
+  try {
+    json = await res.json();
+  } catch {
+    throw invalidResponse(res.status);
+  }
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) throw invalidResponse(res.status);
+  return parsed.data as Result<S>;
+}
+
+async function readProblem(res: Response): Promise<Problem> {
+  try {
+    const parsed = Problem.safeParse(await res.json());
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: fall through to a generic problem
+  }
+  return {
+    type: 'about:blank',
+    title: res.status >= 500 ? 'The server could not complete the request' : 'The request was refused',
+    status: res.status,
+    code: 'http_error',
+  };
+}
+
+function invalidResponse(status: number): ApiError {
+  return new ApiError({
+    type: 'about:blank',
+    title: 'Unexpected response from the server',
+    status,
+    code: 'invalid_response',
+  });
+}

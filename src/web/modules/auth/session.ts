@@ -1,0 +1,88 @@
+// Server state of the staff session: who is signed in (GET /auth/me), sign-in and sign-out.
+// The session itself is an HttpOnly cookie the UI never sees; only the CSRF token is kept in memory.
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { LoginResponse, MeResponse, type LoginRequest } from '../../../contracts/bootstrap.js';
+import { apiRequest, isApiError, setCsrfToken } from '../../api.js';
+
+export type Me = z.infer<typeof MeResponse>;
+export type LoginInput = z.input<typeof LoginRequest>;
+
+export const meQueryKey = ['auth', 'me'] as const;
+
+// Set once a session was seen in this tab, so a later 401 reads as "session ended"
+// (idle lock, expiry, revocation) rather than "never signed in".
+let hadSession = false;
+let sessionEnded = false;
+
+/** True when the last session of this tab ended on the server side (idle lock, expiry, revocation). */
+export function isSessionEnded(): boolean {
+  return sessionEnded;
+}
+
+export function clearSessionEnded(): void {
+  sessionEnded = false;
+}
+
+/** Marks the session as gone: clears cached server state and the in-memory CSRF token. */
+export function endSession(queryClient: QueryClient, reason: 'signed-out' | 'expired'): void {
+  setCsrfToken(null);
+  if (reason === 'expired' && hadSession) sessionEnded = true;
+  hadSession = false;
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
+  queryClient.setQueryData<Me | null>(meQueryKey, null);
+}
+
+async function fetchMe(signal: AbortSignal): Promise<Me | null> {
+  try {
+    const me = await apiRequest('GET', '/api/v1/auth/me', { schema: MeResponse, signal });
+    setCsrfToken(me.csrfToken);
+    hadSession = true;
+    return me;
+  } catch (err) {
+    if (isApiError(err) && err.status === 401) {
+      if (hadSession) sessionEnded = true;
+      hadSession = false;
+      setCsrfToken(null);
+      return null;
+    }
+    throw err;
+  }
+}
+
+/** The signed-in staff member, `null` when there is no session. Rechecked every minute and on focus. */
+export function useMe() {
+  return useQuery({
+    queryKey: meQueryKey,
+    queryFn: ({ signal }) => fetchMe(signal),
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+    refetchOnWindowFocus: true,
+    retry: false,
+  });
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { authCall: true },
+    mutationFn: (input: LoginInput) =>
+      apiRequest('POST', '/api/v1/auth/login', { body: input, schema: LoginResponse }),
+    onSuccess: (me) => {
+      setCsrfToken(me.csrfToken);
+      hadSession = true;
+      sessionEnded = false;
+      queryClient.setQueryData<Me | null>(meQueryKey, me);
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { authCall: true },
+    mutationFn: () => apiRequest('POST', '/api/v1/auth/logout'),
+    // Whatever the server answers, the tab forgets the session.
+    onSettled: () => endSession(queryClient, 'signed-out'),
+  });
+}

@@ -1,0 +1,320 @@
+// /bootstrap — set-up of the first administrator from the one-time link the server prints.
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { DisplayName, Email, Password, TotpCode } from '../../../contracts/bootstrap.js';
+import { ApiError, isApiError } from '../../api.js';
+import { AuthCard } from '../../components/auth-card.js';
+import { FormField } from '../../components/form-field.js';
+import { ProblemAlert } from '../../components/problem-alert.js';
+import { usePageTitle } from '../../components/page-title.js';
+import { useBootstrapComplete, useBootstrapStart, type BootstrapStart } from './bootstrap.api.js';
+import { BootstrapDone, BootstrapInvalidLink, BootstrapMissingToken } from './bootstrap-pages.js';
+import { captureBootstrapToken, forgetBootstrapToken, isWellFormedToken } from './bootstrap-token.js';
+import { TotpQr } from './totp-qr.js';
+
+const INVALID_TOKEN_CODES = new Set(['bootstrap_token_invalid', 'bootstrap_token_expired', 'bootstrap_token_used']);
+
+function isInvalidLink(err: unknown): boolean {
+  return isApiError(err) && (err.status === 410 || INVALID_TOKEN_CODES.has(err.code));
+}
+
+export function BootstrapPage() {
+  // Captured during the first render so the fragment leaves the address bar at once.
+  const [token] = useState(captureBootstrapToken);
+  const [createdEmail, setCreatedEmail] = useState<string | null>(null);
+  const start = useBootstrapStart(token !== null && isWellFormedToken(token) ? token : null);
+
+  if (createdEmail !== null) return <BootstrapDone email={createdEmail} />;
+  if (token === null) return <BootstrapMissingToken />;
+  if (!isWellFormedToken(token)) return <BootstrapInvalidLink />;
+  if (start.isPending) return <BootstrapLoading />;
+  if (start.isError) {
+    if (isInvalidLink(start.error)) return <BootstrapInvalidLink />;
+    return <BootstrapStartFailed error={start.error} onRetry={() => void start.refetch()} />;
+  }
+  return <BootstrapForm token={token} setup={start.data} onCreated={setCreatedEmail} />;
+}
+
+function BootstrapLoading() {
+  usePageTitle('Set up Bulwark');
+  return (
+    <AuthCard title="Set up the first administrator">
+      <p className="muted" role="status">
+        Checking the set-up link…
+      </p>
+    </AuthCard>
+  );
+}
+
+function BootstrapStartFailed({ error, onRetry }: { error: Error; onRetry: () => void }) {
+  usePageTitle('Set up Bulwark');
+  return (
+    <AuthCard title="Set up the first administrator">
+      <ProblemAlert error={isApiError(error) ? error : null} />
+      {!isApiError(error) ? (
+        <p role="alert" className="alert alert-error">
+          The set-up could not be started.
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="button button-primary" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    </AuthCard>
+  );
+}
+
+type Field = 'displayName' | 'email' | 'password' | 'confirm' | 'totpCode';
+type Errors = Partial<Record<Field, string>>;
+
+interface FormState {
+  displayName: string;
+  email: string;
+  password: string;
+  confirm: string;
+  totpCode: string;
+}
+
+/** Client-side checks mirror the server's contract; the server remains the authority. */
+function validate(v: FormState): Errors {
+  const errors: Errors = {};
+  if (!DisplayName.safeParse(v.displayName).success) errors.displayName = 'Enter your name as colleagues will see it (up to 120 characters).';
+  if (!Email.safeParse(v.email).success) errors.email = 'Enter a valid email address.';
+  if (v.password.length < 12) errors.password = `Use at least 12 characters (this one has ${v.password.length}).`;
+  else if (v.password.length > 128) errors.password = `Use at most 128 characters (this one has ${v.password.length}).`;
+  else if (!Password.safeParse(v.password).success) errors.password = 'This password is not accepted.';
+  if (v.confirm !== v.password) errors.confirm = 'The two passwords do not match.';
+  if (!TotpCode.safeParse(normaliseCode(v.totpCode)).success) errors.totpCode = 'Enter the 6-digit code shown in your authenticator app.';
+  return errors;
+}
+
+function normaliseCode(code: string): string {
+  return code.replace(/[\s-]/g, '');
+}
+
+function groupSecret(secret: string): string {
+  return secret.replace(/\s/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+function formatExpiry(iso: string): string | null {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return null;
+  // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are listed.
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
+}
+
+const FIELD_ORDER: Field[] = ['displayName', 'email', 'password', 'confirm', 'totpCode'];
+
+function BootstrapForm({
+  token,
+  setup,
+  onCreated,
+}: {
+  token: string;
+  setup: BootstrapStart;
+  onCreated: (email: string) => void;
+}) {
+  usePageTitle('Set up Bulwark');
+  const queryClient = useQueryClient();
+  const complete = useBootstrapComplete();
+  const [values, setValues] = useState<FormState>({ displayName: '', email: '', password: '', confirm: '', totpCode: '' });
+  const [errors, setErrors] = useState<Errors>({});
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [linkSpent, setLinkSpent] = useState(false);
+  const expiry = formatExpiry(setup.expiresAt);
+
+  if (linkSpent) return <BootstrapInvalidLink />;
+
+  const set = (field: Field) => (e: ChangeEvent<HTMLInputElement>) => {
+    const value = e.target.value;
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((old) => ({ ...old, [field]: undefined }));
+  };
+
+  const focusFirstError = (errs: Errors) => {
+    const first = FIELD_ORDER.find((f) => errs[f]);
+    if (first) document.querySelector<HTMLInputElement>(`form[name="bootstrap"] [name="${first}"]`)?.focus();
+  };
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setProblem(null);
+    const errs = validate(values);
+    setErrors(errs);
+    if (Object.values(errs).some(Boolean)) {
+      focusFirstError(errs);
+      return;
+    }
+    complete.mutate(
+      {
+        token,
+        displayName: values.displayName.trim(),
+        email: values.email.trim(),
+        password: values.password,
+        totpCode: normaliseCode(values.totpCode),
+      },
+      {
+        onSuccess: (res) => {
+          forgetBootstrapToken();
+          // The TOTP secret is no longer needed in this tab.
+          queryClient.removeQueries({ queryKey: ['bootstrap'] });
+          onCreated(res.email);
+        },
+        onError: (err) => {
+          if (isInvalidLink(err)) {
+            forgetBootstrapToken();
+            setLinkSpent(true);
+            return;
+          }
+          if (!isApiError(err)) {
+            setProblem(new ApiError({ type: 'about:blank', title: 'The account could not be created', status: 0, code: 'unknown' }));
+            return;
+          }
+          const fieldErrors: Errors = {};
+          for (const [key, message] of Object.entries(err.fieldErrors())) {
+            if ((FIELD_ORDER as string[]).includes(key)) fieldErrors[key as Field] = message;
+          }
+          if (err.code === 'totp_invalid') {
+            fieldErrors.totpCode = 'This code was not accepted. Wait for the next code in your authenticator app and try again.';
+            setValues((v) => ({ ...v, totpCode: '' }));
+          }
+          setErrors(fieldErrors);
+          setProblem(err);
+          focusFirstError(fieldErrors);
+        },
+      },
+    );
+  };
+
+  return (
+    <AuthCard
+      size="wide"
+      title="Set up the first administrator"
+      subtitle={
+        <>
+          This account will hold every permission. Set it up on a device you trust.
+          {expiry ? <> The set-up link expires {expiry}.</> : null}
+        </>
+      }
+    >
+      <ProblemAlert error={problem} />
+      <form name="bootstrap" noValidate onSubmit={onSubmit} className="form">
+        <section className="form-section" aria-labelledby="step-authenticator">
+          <h2 id="step-authenticator" className="section-title">
+            <span className="step">1</span> Add Bulwark to your authenticator app
+          </h2>
+          <div className="totp-setup">
+            <TotpQr uri={setup.otpauthUri} />
+            <div className="totp-manual">
+              <p>
+                Scan the QR code with an authenticator app (for example Aegis, Google Authenticator, 1Password or a
+                hardware-backed app approved by your security team).
+              </p>
+              <p>If you cannot scan it, enter this key by hand (time-based, 6 digits, 30 seconds):</p>
+              <code className="secret" data-testid="totp-secret" aria-label="Authenticator key">
+                {groupSecret(setup.totpSecret)}
+              </code>
+            </div>
+          </div>
+        </section>
+
+        <section className="form-section" aria-labelledby="step-account">
+          <h2 id="step-account" className="section-title">
+            <span className="step">2</span> Your account
+          </h2>
+          <div className="form-grid">
+            <FormField
+              label="Display name"
+              name="displayName"
+              autoComplete="name"
+              required
+              maxLength={120}
+              value={values.displayName}
+              onChange={set('displayName')}
+              error={errors.displayName}
+            />
+            <FormField
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              maxLength={254}
+              value={values.email}
+              onChange={set('email')}
+              error={errors.email}
+            />
+            <div className="form-note span-2" id="password-rules">
+              <p className="form-note-title">Choosing a password</p>
+              <p>
+                Use 12 to 128 characters. There are no rules about digits, capitals or symbols: a long passphrase of
+                several unrelated words is a good choice. Use a password you do not use anywhere else.
+              </p>
+            </div>
+            <FormField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={values.password}
+              onChange={set('password')}
+              error={errors.password}
+              describedBy="password-rules"
+              hint={
+                <span className="counter" aria-live="polite">
+                  {values.password.length} of 12–128 characters
+                </span>
+              }
+            />
+            <FormField
+              label="Confirm password"
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={values.confirm}
+              onChange={set('confirm')}
+              error={errors.confirm}
+              hint="Type the same password again."
+            />
+          </div>
+        </section>
+
+        <section className="form-section" aria-labelledby="step-code">
+          <h2 id="step-code" className="section-title">
+            <span className="step">3</span> Confirm your authenticator
+          </h2>
+          <FormField
+            label="6-digit code"
+            name="totpCode"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]*"
+            maxLength={7}
+            required
+            inputClassName="input-code"
+            value={values.totpCode}
+            onChange={set('totpCode')}
+            error={errors.totpCode}
+            hint="The code your authenticator app shows for Bulwark now."
+          />
+        </section>
+
+        <div className="actions">
+          <button type="submit" className="button button-primary" disabled={complete.isPending}>
+            {complete.isPending ? 'Creating account…' : 'Create administrator account'}
+          </button>
+        </div>
+      </form>
+    </AuthCard>
+  );
+}
