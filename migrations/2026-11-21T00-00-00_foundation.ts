@@ -66,6 +66,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table audit_checkpoint enable always trigger audit_checkpoint_no_update;
     alter table audit_checkpoint enable always trigger audit_checkpoint_no_truncate;
 
+    -- Takes the chain lock (held to the end of the transaction) and returns the chain head, in one round
+    -- trip. VOLATILE: in READ COMMITTED the SELECT takes its snapshot after the lock is granted, so it sees
+    -- the previous holder's committed events. The key is AuditWriter's CHAIN_LOCK_KEY ("bulw").
+    create function bulwark_audit_chain_head() returns table (seq bigint, hash char(64))
+      language plpgsql volatile as $fn$
+    begin
+      perform pg_advisory_xact_lock(1651862647);
+      return query select e.seq, e.hash from audit_event e order by e.seq desc limit 1;
+    end
+    $fn$;
+
     create table crypto_key (
       purpose text not null,
       version integer not null check (version > 0),

@@ -76,6 +76,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   try {
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
+    // A JSON-only API. text/plain is one of the content types a cross-site <form> can send without a CORS
+    // preflight, so it is refused with 415 instead of being parsed (JSON remains the only body type).
+    app.removeContentTypeParser('text/plain');
     enforceRouteDeclarations(app);
     installProblemHandlers(app);
     await registerSecurity(app, { https: https || Boolean(config.trustProxy), requireForwardedHttps: Boolean(config.trustProxy) });

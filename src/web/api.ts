@@ -47,6 +47,14 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+// When the server last answered: any answer from a signed-in request refreshes the server's idle timer.
+let lastContactAt = 0;
+
+/** Epoch ms of the last API response received by this tab (0 if none). */
+export function lastApiContactAt(): number {
+  return lastContactAt;
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions<S extends z.ZodType | undefined> {
@@ -89,6 +97,7 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
     });
   }
 
+  lastContactAt = Date.now();
   if (!res.ok) throw new ApiError(await readProblem(res));
   if (res.status === 204 || options.schema === undefined) return undefined as Result<S>;
 

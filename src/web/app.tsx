@@ -1,19 +1,40 @@
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-dom';
+import { AuthCard } from './components/auth-card.js';
 import { LoginPage } from './modules/auth/login-page.js';
 import { RequireSession } from './modules/auth/require-session.js';
 import { SessionEndedPage } from './modules/auth/session-ended-page.js';
-import { BootstrapPage } from './modules/bootstrap/bootstrap-page.js';
 import { ForbiddenPage, NotFoundPage, RouteErrorPage } from './modules/errors/error-pages.js';
 import { HomePage } from './modules/shell/home-page.js';
 import { NotAvailablePage } from './modules/shell/not-available-page.js';
 import { SECTIONS } from './modules/shell/sections.js';
 import { ShellLayout } from './modules/shell/shell-layout.js';
 
+// Used once in a deployment's life, and the only user of the QR-code library: loaded on demand.
+const BootstrapPage = lazy(async () => ({ default: (await import('./modules/bootstrap/bootstrap-page.js')).BootstrapPage }));
+
+function PageLoading() {
+  return (
+    <AuthCard title="Bulwark">
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    </AuthCard>
+  );
+}
+
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
     children: [
-      { path: '/bootstrap', element: <BootstrapPage /> },
+      {
+        path: '/bootstrap',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <BootstrapPage />
+          </Suspense>
+        ),
+      },
       { path: '/login', element: <LoginPage /> },
       { path: '/session-ended', element: <SessionEndedPage /> },
       { path: '/forbidden', element: <ForbiddenPage /> },

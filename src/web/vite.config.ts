@@ -23,6 +23,17 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
     cssCodeSplit: false,
+    rolldownOptions: {
+      output: {
+        // Long-lived vendor chunks: a UI change does not re-download React or Zod.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|@tanstack|cookie|set-cookie-parser)[\\/]/ },
+            { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     // `vite --config src/web/vite.config.ts` during development: the API runs separately.

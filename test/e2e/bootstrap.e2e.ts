@@ -85,6 +85,19 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
   const log: PageLog = { consoleErrors: [], pageErrors: [] };
   let totpSecret = '';
   let bootstrapStep = 0;
+  let signInStep = 0;
+
+  async function signIn(afterStep: number): Promise<number> {
+    // A code's time step may not be reused: wait for the next one.
+    await waitForStepAfter(afterStep);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    const step = timeStep();
+    await page.getByLabel('6-digit code').fill(totpFor(totpSecret).generate());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-name').waitFor();
+    return step;
+  }
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
@@ -106,6 +119,8 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
     await context.addInitScript(REPORT_CSP_VIOLATIONS);
+    // A controllable clock in the page (time flows normally until fast-forwarded) for the idle lock.
+    await context.clock.install();
     page = await context.newPage();
     watch(page, log);
   });
@@ -172,15 +187,25 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     await shot(page, '04-bootstrap-invalid-fields');
   });
 
-  it('creates the administrator', async () => {
+  it('shows the server refusing a wrong code next to the field', async () => {
     await page.getByLabel('Password', { exact: true }).fill(admin.password);
     await page.getByLabel('Confirm password').fill(admin.password);
+    // A code from an hour ago: well outside any acceptance window.
+    await page.getByLabel('6-digit code').fill(totpFor(totpSecret).generate({ timestamp: Date.now() - 3_600_000 }));
+    await page.getByRole('button', { name: 'Create administrator account' }).click();
+    await page.getByText(/This code was not accepted/).waitFor();
+    assert.equal(await page.getByLabel('6-digit code').getAttribute('aria-invalid'), 'true');
+    assert.ok((await page.getByRole('alert').first().textContent())?.trim(), 'the problem title is shown');
+    await shot(page, '05-bootstrap-wrong-code');
+  });
+
+  it('creates the administrator', async () => {
     bootstrapStep = timeStep();
     await page.getByLabel('6-digit code').fill(totpFor(totpSecret).generate());
     await page.getByRole('button', { name: 'Create administrator account' }).click();
     await page.getByRole('heading', { name: 'Administrator account created' }).waitFor();
     assert.ok(await page.getByText(admin.email).isVisible());
-    await shot(page, '05-bootstrap-done');
+    await shot(page, '06-bootstrap-done');
   });
 
   it('refuses a wrong sign-in with one generic message', async () => {
@@ -192,18 +217,12 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText(/Sign-in failed/).waitFor();
     assert.equal(new URL(page.url()).pathname, '/login');
-    await shot(page, '06-login-failed');
+    await shot(page, '07-login-failed');
   });
 
   it('signs in with a fresh code and shows the shell with the administrator’s name', async () => {
-    // The set-up code's time step may not be reused: wait for the next one.
-    await waitForStepAfter(bootstrapStep);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('6-digit code').fill(totpFor(totpSecret).generate());
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    signInStep = await signIn(bootstrapStep);
     const name = page.getByTestId('signed-in-name');
-    await name.waitFor();
     assert.equal((await name.textContent())?.trim(), admin.displayName);
     assert.equal(new URL(page.url()).pathname, '/');
     assert.equal((await page.getByTestId('home-name').textContent())?.trim(), admin.displayName);
@@ -211,7 +230,7 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     for (const label of ['Traders', 'KYC', 'Screening', 'Monitoring', 'Cases', 'Support', 'Exports', 'Incidents', 'Audit log', 'Staff & roles', 'Settings']) {
       await nav.getByRole('link', { name: label, exact: true }).waitFor();
     }
-    await shot(page, '07-shell-home');
+    await shot(page, '08-shell-home');
   });
 
   it('shows a neutral page for sections not built yet', async () => {
@@ -219,7 +238,7 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     await page.getByTestId('not-available').waitFor();
     assert.equal(new URL(page.url()).pathname, '/traders');
     assert.equal(await page.getByRole('link', { name: 'Traders', exact: true }).getAttribute('aria-current'), 'page');
-    await shot(page, '08-shell-not-available');
+    await shot(page, '09-shell-not-available');
   });
 
   it('keeps the session across a reload', async () => {
@@ -236,24 +255,35 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     assert.equal(new URL(page.url()).pathname, '/login');
   });
 
+  it('locks the session after 10 minutes without activity', async () => {
+    await signIn(signInStep);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Cases', exact: true }).click();
+    await page.getByTestId('not-available').waitFor();
+    await page.clock.fastForward('10:30');
+    await page.getByTestId('session-ended').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/session-ended');
+    await shot(page, '10-session-ended-idle');
+    assert.equal(await page.getByTestId('signed-in-name').count(), 0, 'nothing of the session stays on screen');
+    // The UI also ended the session on the server: a fresh load finds no session.
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
+  });
+
   it('refuses the spent bootstrap link', async () => {
     await page.goto(server.bootstrapUrl);
     await page.getByTestId('bootstrap-invalid').waitFor();
     await page.getByRole('heading', { name: 'This set-up link is invalid or has expired' }).waitFor();
     assert.ok(!page.url().includes('#'), 'fragment removed from the address bar');
-    await shot(page, '09-bootstrap-link-invalid');
+    await shot(page, '11-bootstrap-link-invalid');
   });
 
   it('renders the other error pages', async () => {
     await page.goto(`${server.baseUrl}/forbidden`);
     await page.getByTestId('forbidden').waitFor();
-    await shot(page, '10-forbidden');
-    await page.goto(`${server.baseUrl}/session-ended`);
-    await page.getByTestId('session-ended').waitFor();
-    await shot(page, '11-session-ended');
+    await shot(page, '12-forbidden');
     await page.goto(`${server.baseUrl}/bootstrap`);
     await page.getByRole('heading', { name: 'Open the set-up link from the server' }).waitFor();
-    await shot(page, '12-bootstrap-no-token');
+    await shot(page, '13-bootstrap-no-token');
   });
 
   it('never violated the Content-Security-Policy and threw no page errors', () => {

@@ -90,8 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TRUST_PROXY) {
     trustProxy = e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean);
     for (const p of trustProxy) {
-      const [addr, bits] = p.split('/');
-      if (!addr || isIP(addr) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      const [addr, bits, extra] = p.split('/');
+      const kind = addr ? isIP(addr) : 0;
+      // The prefix must fit the address (≤ 32 for IPv4, ≤ 128 for IPv6): a longer one would pass here and
+      // then crash the HTTP server at start-up with a stack trace instead of this one line.
+      const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128));
+      if (kind === 0 || badBits || extra !== undefined) {
         throw new ConfigError(`invalid configuration: TRUST_PROXY: "${p}" is not an IP address or CIDR range`);
       }
     }

@@ -157,14 +157,20 @@ export function createStaffAuthService(d: StaffAuthDeps) {
       const secret = await d.vault.decrypt({ table: 'staff', column: 'totp_secret_ct', rowId: staff.id }, staff.totp_secret_ct);
       const step = matchTotpStep(secret, input.totpCode, now);
       if (step === null) throw await fail('bad_totp', staff.id);
+      // A code is good once: the same code (or an older one) replayed in its window is refused. Checked before
+      // the audited transaction so that a replay is recorded as a denial only, never as a successful sign-in.
+      if (staff.totp_last_step !== null && Number(staff.totp_last_step) >= step) throw await fail('totp_replayed', staff.id);
 
       const token = newToken();
       const csrf = deriveCsrf(token);
       const tokenHash = hashToken(token);
       const actor: ActorContext = { ...ctx, actorType: 'staff', actorId: staff.id, actorName: staff.display_name, sessionIdHash: tokenHash };
-      const replay = await d.audited(actor, { action: 'auth.login', target: { type: 'staff', id: staff.id } }, async (tx) => {
-        // A code is good once: the same code (or an older one) replayed in its window is refused.
-        if (!(await repo.claimTotpStep(tx, staff.id, step))) return true;
+      await d.audited(actor, { action: 'auth.login', target: { type: 'staff', id: staff.id } }, async (tx) => {
+        // Compare-and-set: of two concurrent sign-ins with the same code, the loser is refused here (and its
+        // event is recorded as denied, since it throws a denial).
+        if (!(await repo.claimTotpStep(tx, staff.id, step))) {
+          throw new AppError(ErrorCode.loginFailed, 401, 'The email, password or code is not correct', { denial: true });
+        }
         await repo.insertSession(tx, {
           token_hash: tokenHash,
           staff_id: staff.id,
@@ -175,9 +181,7 @@ export function createStaffAuthService(d: StaffAuthDeps) {
           last_seen_at: now,
           expires_at: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS),
         });
-        return false;
       });
-      if (replay) throw await fail('totp_replayed', staff.id);
       return {
         token,
         body: { staffId: staff.id, displayName: staff.display_name, roles: staff.roles, csrfToken: csrf },

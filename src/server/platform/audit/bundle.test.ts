@@ -1,5 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { GENESIS_HASH, chainHash, eventLeafHash, type AuditEventContent, type StoredAuditEvent } from './canonical.js';
 import { formatVerifierKey, generateSigningKey, signCheckpoint } from './checkpoint.js';
@@ -328,5 +333,41 @@ describe('buildExportBundle refuses to produce an unverifiable file', () => {
       /export signature/,
     );
     await assert.rejects(buildExportBundle({ ...base, events: [], checkpointNote: checkpointAt(45), leafHashesAfter: [] }), /at least one event/);
+  });
+});
+
+describe('the documented shell procedure (docs/security/audit-export-format.md)', () => {
+  // The regulator's script lives in the document; running it here keeps the document honest.
+  let root = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
+  const doc = path.join(root, 'docs/security/audit-export-format.md');
+  const tools = ['bash', 'jq', 'xxd', 'base64', 'sha256sum', 'openssl'];
+  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  const skip = missing.length ? `tools not installed: ${missing.join(', ')}` : !existsSync(doc) ? `${doc} not found` : false;
+
+  const runScript = (bundle: string, verifierKey: string): { status: number | null; out: string } => {
+    const script = /```bash\n(#!\/usr\/bin\/env bash[\s\S]*?)```/.exec(readFileSync(doc, 'utf8'))?.[1];
+    assert.ok(script, 'the document contains the verification script');
+    const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-export-'));
+    try {
+      writeFileSync(path.join(dir, 'verify.sh'), script);
+      writeFileSync(path.join(dir, 'export.json'), bundle);
+      const r = spawnSync('bash', [path.join(dir, 'verify.sh'), path.join(dir, 'export.json'), verifierKey], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout + r.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('accepts valid exports and rejects edited ones', { skip }, async () => {
+    const ok = runScript(MIDDLE, VKEY);
+    assert.equal(ok.status, 0, ok.out);
+    assert.match(ok.out, /^OK: events 11\.\.30/);
+    const whole = runScript(await bundleFor(1, 16, 16), VKEY);
+    assert.equal(whole.status, 0, whole.out);
+    const edited = runScript(MIDDLE.replace('"trd_17"', '"trd_18"'), VKEY);
+    assert.equal(edited.status, 1, edited.out);
+    const otherKey = formatVerifierKey(KEY_NAME, generateSigningKey().publicKeyRaw);
+    assert.equal(runScript(MIDDLE, otherKey).status, 1);
   });
 });

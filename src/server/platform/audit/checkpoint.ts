@@ -54,7 +54,6 @@ const DECIMAL_RE = /^(0|[1-9][0-9]*)$/;
 const HEX32_RE = /^[0-9a-f]{64}$/;
 // Any ASCII control character other than newline, as forbidden by signed-note; Unicode line/paragraph separators are
 // refused as well since some tools treat them as line breaks.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS_RE = /[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/;
 
 /** Strict base64: standard alphabet, padded, and canonical (re-encoding gives the same text). */
@@ -206,7 +205,7 @@ export function parseCheckpointNote(text: string): ParsedCheckpointNote {
   try {
     note = parseSignedNote(text);
   } catch (err) {
-    throw new Error(`checkpoint: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`checkpoint: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const lines = note.body.slice(0, -1).split('\n');
   if (lines.length !== 3) throw new Error(`checkpoint: body must have exactly 3 lines, found ${lines.length}`);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import {
   CompactRange,
+  MerkleTree,
   consistencyProof,
   emptyRoot,
   inclusionProof,
@@ -245,6 +246,29 @@ describe('merkle properties', () => {
     );
   });
 
+  test('MerkleTree gives the same roots and proofs as the plain functions', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }).chain((n) =>
+          fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }).chain((s2) => fc.tuple(fc.constant(s2), fc.integer({ min: 1, max: s2 }), fc.nat(s2 - 1)))),
+        ),
+        fc.integer(),
+        ([n, [size2, size1, index]], salt) => {
+          const leaves = leavesOf(n, salt);
+          const tree = new MerkleTree(leaves);
+          assert.deepEqual(tree.root(), rootFromLeafHashes(leaves));
+          assert.deepEqual(tree.root(size2), rootFromLeafHashes(leaves, size2));
+          assert.deepEqual(tree.inclusionProof(index, size2), inclusionProof(leaves, index, size2));
+          assert.deepEqual(tree.consistencyProof(size1, size2), consistencyProof(leaves, size1, size2));
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const empty = new MerkleTree([]);
+    assert.deepEqual(empty.root(), emptyRoot());
+    assert.throws(() => empty.inclusionProof(0, 0));
+  });
+
   test('proof generation copes with a large tree', () => {
     const n = 1 << 16;
     const leaves = Array.from({ length: n + 5 }, (_, i) => leafHash(Buffer.from(String(i))));
@@ -253,5 +277,10 @@ describe('merkle properties', () => {
     assert.ok(verifyInclusion(12345, leaves.length, leaves[12345]!, proof, root));
     const cproof = consistencyProof(leaves, 40000, leaves.length);
     assert.ok(verifyConsistency(40000, leaves.length, cproof, rootFromLeafHashes(leaves, 40000), root));
+    const tree = new MerkleTree(leaves);
+    assert.deepEqual(tree.root(), root);
+    for (const i of [0, 1, 12345, n - 1, n, n + 4]) {
+      assert.ok(verifyInclusion(i, leaves.length, leaves[i]!, tree.inclusionProof(i), root));
+    }
   });
 });

@@ -165,23 +165,22 @@ export function rootFromLeafHashes(hashes: readonly Uint8Array[], size: number =
   return subtreeRoot(hashes, 0, size);
 }
 
-/** RFC 9162 §2.1.3.1 inclusion proof (audit path) for leaf `index` in the tree of the first `treeSize` leaves. */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, treeSize: number): Buffer[] {
-  checkLeaves(leafHashes, treeSize);
-  if (!isSize(index) || index >= treeSize) throw new Error(`merkle: leaf index ${String(index)} outside tree of size ${treeSize}`);
+type SubtreeRoot = (start: number, end: number) => Buffer;
+
+// PATH(m, D[n]) of RFC 9162 §2.1.3.1, unrolled: descend towards the leaf, recording the sibling subtree at each split;
+// the RFC lists siblings leaf-upwards, so the collected list is reversed at the end.
+function pathOf(mth: SubtreeRoot, index: number, treeSize: number): Buffer[] {
   const proof: Buffer[] = [];
-  // PATH(m, D[n]) unrolled: descend towards the leaf, recording the sibling subtree at each split;
-  // the RFC lists siblings leaf-upwards, so the collected list is reversed at the end.
   let start = 0;
   let end = treeSize;
   let m = index;
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (m < k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end));
+      proof.push(mth(start + k, end));
       end = start + k;
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k));
+      proof.push(mth(start, start + k));
       start += k;
       m -= k;
     }
@@ -189,32 +188,116 @@ export function inclusionProof(leafHashes: readonly Uint8Array[], index: number,
   return proof.reverse();
 }
 
-/** RFC 9162 §2.1.4.1 consistency proof between the trees of the first size1 and size2 leaves (0 < size1 <= size2). */
-export function consistencyProof(leafHashes: readonly Uint8Array[], size1: number, size2: number): Buffer[] {
-  checkLeaves(leafHashes, size2);
-  if (!isSize(size1) || size1 < 1 || size1 > size2) throw new Error(`merkle: invalid consistency sizes ${String(size1)}, ${size2}`);
-  if (size1 === size2) return [];
-  // SUBPROOF(m, D[n], b) unrolled; as with PATH, nodes are found top-down and emitted bottom-up.
+// PROOF(m, D[n]) = SUBPROOF(m, D[n], true) of RFC 9162 §2.1.4.1, unrolled the same way.
+function subproofOf(mth: SubtreeRoot, size1: number, size2: number): Buffer[] {
   const proof: Buffer[] = [];
   let start = 0;
   let end = size2;
   let m = size1;
   let complete = true; // b in the RFC: whether D[0:m] is a subtree root the verifier already knows
   while (m !== end - start) {
-    const n = end - start;
-    const k = splitPoint(n);
+    const k = splitPoint(end - start);
     if (m <= k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end));
+      proof.push(mth(start + k, end));
       end = start + k;
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k));
+      proof.push(mth(start, start + k));
       start += k;
       m -= k;
       complete = false;
     }
   }
-  if (!complete) proof.push(subtreeRoot(leafHashes, start, end));
+  if (!complete) proof.push(mth(start, end));
   return proof.reverse();
+}
+
+function checkIndex(index: number, treeSize: number): void {
+  if (!isSize(index) || index >= treeSize) throw new Error(`merkle: leaf index ${String(index)} outside tree of size ${treeSize}`);
+}
+
+function checkConsistencySizes(size1: number, size2: number): void {
+  if (!isSize(size1) || size1 < 1 || size1 > size2) throw new Error(`merkle: invalid consistency sizes ${String(size1)}, ${size2}`);
+}
+
+/** RFC 9162 §2.1.3.1 inclusion proof (audit path) for leaf `index` in the tree of the first `treeSize` leaves. */
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, treeSize: number): Buffer[] {
+  checkLeaves(leafHashes, treeSize);
+  checkIndex(index, treeSize);
+  return pathOf((s, e) => subtreeRoot(leafHashes, s, e), index, treeSize);
+}
+
+/** RFC 9162 §2.1.4.1 consistency proof between the trees of the first size1 and size2 leaves (0 < size1 <= size2). */
+export function consistencyProof(leafHashes: readonly Uint8Array[], size1: number, size2: number): Buffer[] {
+  checkLeaves(leafHashes, size2);
+  checkConsistencySizes(size1, size2);
+  return subproofOf((s, e) => subtreeRoot(leafHashes, s, e), size1, size2);
+}
+
+/**
+ * A materialised tree over a fixed list of leaf hashes: every aligned perfect subtree root is kept (about 2n hashes in
+ * one buffer per level), so a root or proof for any size <= n costs O(log² n) hashes instead of O(n). For serving many
+ * proofs over a large log (exports, `audit proof`); the plain functions above suffice for one-off proofs.
+ */
+export class MerkleTree {
+  // levels[h] holds, back to back, the roots of the aligned subtrees of 2^h leaves: [i*2^h, (i+1)*2^h).
+  private readonly levels: Buffer[] = [];
+  /** Number of leaves. */
+  readonly size: number;
+
+  constructor(leafHashes: readonly Uint8Array[]) {
+    checkLeaves(leafHashes, leafHashes.length);
+    this.size = leafHashes.length;
+    let count = this.size;
+    const level0 = Buffer.allocUnsafe(count * HASH_SIZE);
+    leafHashes.forEach((h, i) => level0.set(h, i * HASH_SIZE));
+    this.levels.push(level0);
+    while (count >= 2) {
+      const prev = this.levels[this.levels.length - 1]!;
+      count = half(count);
+      const next = Buffer.allocUnsafe(count * HASH_SIZE);
+      for (let i = 0; i < count; i++) {
+        const l = prev.subarray(2 * i * HASH_SIZE, (2 * i + 1) * HASH_SIZE);
+        const r = prev.subarray((2 * i + 1) * HASH_SIZE, (2 * i + 2) * HASH_SIZE);
+        next.set(nodeHash(l, r), i * HASH_SIZE);
+      }
+      this.levels.push(next);
+    }
+  }
+
+  // MTH(D[start:end]). Ranges reached from the RFC recursion start at a multiple of the next power of two of their
+  // length, so every perfect range found here is an aligned, stored subtree.
+  private readonly mth: SubtreeRoot = (start, end) => {
+    const n = end - start;
+    if (n === 0) return emptyRoot();
+    if (isPowerOfTwo(n) && start % n === 0) {
+      let h = 0;
+      for (let m = n; m > 1; m = half(m)) h++;
+      const i = start / n;
+      return this.levels[h]!.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+    }
+    const k = splitPoint(n);
+    return nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+  };
+
+  /** Root of the tree of the first `size` leaves (default: all). */
+  root(size: number = this.size): Buffer {
+    if (!isSize(size) || size > this.size) throw new Error(`merkle: invalid tree size ${String(size)}`);
+    return Buffer.from(this.mth(0, size));
+  }
+
+  /** RFC 9162 inclusion proof for leaf `index` in the tree of the first `treeSize` leaves. */
+  inclusionProof(index: number, treeSize: number = this.size): Buffer[] {
+    if (!isSize(treeSize) || treeSize > this.size) throw new Error(`merkle: invalid tree size ${String(treeSize)}`);
+    checkIndex(index, treeSize);
+    return pathOf(this.mth, index, treeSize).map((b) => Buffer.from(b));
+  }
+
+  /** RFC 9162 consistency proof between sizes size1 and size2 (0 < size1 <= size2 <= size). */
+  consistencyProof(size1: number, size2: number = this.size): Buffer[] {
+    if (!isSize(size2) || size2 > this.size) throw new Error(`merkle: invalid tree size ${String(size2)}`);
+    checkConsistencySizes(size1, size2);
+    return subproofOf(this.mth, size1, size2).map((b) => Buffer.from(b));
+  }
 }
 
 function isHash(b: unknown): b is Uint8Array {

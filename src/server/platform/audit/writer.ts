@@ -16,7 +16,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { AuditEventTable, DB } from '../db/schema.js';
-import { runInAuditedScope, runOutsideScope } from '../db/scope.js';
+import { inAuditedScope, runInAuditedScope, runOutsideScope } from '../db/scope.js';
 import { AppError } from '../http/errors.js';
 import type { ActorContext } from '../http/request-context.js';
 import { chainHash, GENESIS_HASH, type AuditEventContent, type AuditOutcome } from './canonical.js';
@@ -56,8 +56,7 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
-// Arbitrary constant naming the chain lock; every writer of this database uses the same one.
-const CHAIN_LOCK_KEY = 0x6275_6c77; // "bulw"
+// The chain lock is the advisory lock 0x62756c77 ("bulw") taken by bulwark_audit_chain_head().
 
 export interface AuditWriterOptions {
   db: Database;
@@ -77,6 +76,7 @@ export interface AppendedEvent extends AuditEventContent {
 export class AuditWriter {
   private readonly queue: Job[] = [];
   private busyLanes = 0;
+  private pumpScheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -88,6 +88,11 @@ export class AuditWriter {
     spec: AuditSpec,
     fn: (tx: AuditedTx, event: AuditEventBuilder) => Promise<T>,
   ): Promise<T> => {
+    // A nested call would wait for a lane while its caller holds one: with one lane (PGlite) that never ends,
+    // with several it commits apart from the caller's work. Fail loudly instead; pass `tx` down instead.
+    if (inAuditedScope()) {
+      return Promise.reject(new Error(`audited() cannot be nested (${spec.action} inside an audited function): pass its tx to the repository instead`));
+    }
     return new Promise<T>((resolve, reject) => {
       this.enqueue({ ctx, spec, fn: fn as Job['fn'], resolve: resolve as (v: unknown) => void, reject });
     });
@@ -95,6 +100,7 @@ export class AuditWriter {
 
   /** Appends an event with no work attached, e.g. a denial decided before any query ran. */
   record(ctx: ActorContext, spec: AuditSpec, outcome: AuditOutcome, errorCode: string | null = null): Promise<void> {
+    if (inAuditedScope()) return Promise.reject(new Error(`audit record() cannot run inside an audited function (${spec.action})`));
     return new Promise<void>((resolve, reject) => {
       this.enqueue({ ctx, spec, fn: undefined, outcome, errorCode, resolve: () => resolve(), reject });
     });
@@ -118,7 +124,14 @@ export class AuditWriter {
       return;
     }
     this.queue.push(job);
-    this.pump();
+    // Jobs arriving in the same turn of the event loop share a batch: start lanes on the next turn, not per job.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   private pump(): void {
@@ -188,7 +201,7 @@ export class AuditWriter {
     };
     await sql`savepoint audited_job`.execute(trx);
     try {
-      const value = await runInAuditedScope(job.spec.action, () => job.fn!(trx as AuditedTx, builder));
+      const value = await runInAuditedScope(job.spec.action, () => job.fn!(trx as AuditedTx, builder), trx);
       await sql`release savepoint audited_job`.execute(trx);
       return { event: base('ok', null), ok: true, value };
     } catch (err) {
@@ -198,6 +211,18 @@ export class AuditWriter {
       return { event: base(outcome, code), ok: false, value: err };
     }
   }
+}
+
+// Strings that PostgreSQL cannot store unchanged (NUL) or that are not valid Unicode (lone surrogates) would
+// make the stored event differ from the hashed one, and canonicalEvent refuses them: one bad string must not
+// fail a whole batch, so they are replaced, and lengths are bounded.
+function clean(s: string | null | undefined, max = 1000): string | null {
+  if (s === null || s === undefined) return null;
+  // Cut first: a cut through a surrogate pair leaves a lone surrogate, which the next step replaces.
+  return s
+    .slice(0, max)
+    .replace(/\u0000/g, '\ufffd')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 function makeEvent(
@@ -213,18 +238,18 @@ function makeEvent(
     // Millisecond precision so the value survives timestamptz round trips unchanged.
     time: new Date(Math.floor(clock.now().getTime())).toISOString(),
     actorType: ctx.actorType,
-    actorId: ctx.actorId,
-    actorName: ctx.actorName,
-    actorIp: ctx.ip,
-    sessionIdHash: ctx.sessionIdHash,
-    requestId: ctx.requestId,
-    action: spec.action,
-    targetType: target.type,
-    targetId: target.id,
+    actorId: clean(ctx.actorId, 200),
+    actorName: clean(ctx.actorName, 200),
+    actorIp: clean(ctx.ip, 64),
+    sessionIdHash: clean(ctx.sessionIdHash, 64),
+    requestId: clean(ctx.requestId, 64),
+    action: clean(spec.action, 200) || 'unknown',
+    targetType: clean(target.type, 100),
+    targetId: clean(target.id, 300),
     outcome,
-    fields: [...fields].sort(),
-    reason: spec.reason ?? null,
-    errorCode,
+    fields: [...new Set(fields.map((f) => clean(f, 200)!))].sort(),
+    reason: clean(spec.reason ?? null, 2000),
+    errorCode: clean(errorCode, 100),
   };
 }
 
@@ -237,13 +262,8 @@ export async function appendToChain(
   events: Omit<AuditEventContent, 'seq'>[],
 ): Promise<AppendedEvent[]> {
   if (events.length === 0) return [];
-  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`.execute(trx);
-  const head = await trx
-    .selectFrom('audit_event')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  // Lock and head in one round trip (see bulwark_audit_chain_head in the foundation migration).
+  const head = (await sql<{ seq: number | string; hash: string }>`select seq, hash from bulwark_audit_chain_head()`.execute(trx)).rows[0];
   let seq = head ? Number(head.seq) : 0;
   let prev = head ? head.hash : GENESIS_HASH;
   const rows: AppendedEvent[] = [];

@@ -1,12 +1,13 @@
 // The one place that holds the database instance: PGlite (embedded, default) or PostgreSQL (DATABASE_URL).
 // Two handles share one connection pool:
 //   system — unguarded, for the platform only (audit writer, migrations, key ring, health);
-//   app    — guarded: every query must run inside an audited scope or it throws.
+//   app    — guarded: every query must run inside an audited scope, on that job's transaction, or it throws.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { APP_ROLE } from '../../../../migrations/2026-11-21T00-00-00_foundation.js';
+import { GuardedDialect } from './guarded-dialect.js';
 import { PgliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 import { AuditScopeGuard } from './scope.js';
@@ -17,7 +18,7 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** Unguarded handle: platform code only, never handed to feature modules. */
   readonly system: Kysely<DB>;
-  /** Guarded handle for feature code: throws outside an audited scope. */
+  /** Guarded handle for feature code: runs on the current audited job's transaction; throws outside one. */
   readonly app: Kysely<DB>;
   /** Drop to the least-privileged application role on every connection (after migrations ran). */
   useAppRole(): Promise<void>;
@@ -35,6 +36,10 @@ export interface DatabaseOptions {
 
 // int8 (bigint) and numeric come back as strings from pg; the audit sequence fits in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
+
+function guardedHandle(): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new GuardedDialect(), plugins: [new AuditScopeGuard()] });
+}
 
 /** Opens PGlite or PostgreSQL. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -55,12 +60,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     system,
-    app: system.withPlugin(new AuditScopeGuard()),
+    app: guardedHandle(),
     async useAppRole() {
       appRole = true;
       // Connections opened before the switch are recycled.
+      // (idleCount shrinks as they are checked out, so it is read once.)
       const idle: pg.PoolClient[] = [];
-      for (let i = 0; i < pool.idleCount; i++) idle.push(await pool.connect());
+      const idleCount = pool.idleCount;
+      for (let i = 0; i < idleCount; i++) idle.push(await pool.connect());
       for (const c of idle) {
         await c.query(`set role ${APP_ROLE}`);
         c.release();
@@ -80,7 +87,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     system,
-    app: system.withPlugin(new AuditScopeGuard()),
+    app: guardedHandle(),
     pglite,
     async useAppRole() {
       await sql.raw(`set role ${APP_ROLE}`).execute(system);

@@ -2,6 +2,7 @@
 // application's tables through the guarded handle; anything else throws (auditing by construction).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
+  Kysely,
   KyselyPlugin,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
@@ -9,17 +10,20 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
+import type { DB } from './schema.js';
 
 interface Scope {
   kind: 'audited';
   action: string;
+  /** The job's transaction: the guarded handle runs its queries on it (see database.ts). */
+  tx: Kysely<DB> | undefined;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
 
 /** Runs fn inside an audited scope (used only by the audited transaction runner). */
-export function runInAuditedScope<T>(action: string, fn: () => T): T {
-  return storage.run({ kind: 'audited', action }, fn);
+export function runInAuditedScope<T>(action: string, fn: () => T, tx?: Kysely<DB>): T {
+  return storage.run({ kind: 'audited', action, tx }, fn);
 }
 
 /** Runs fn outside any audited scope, e.g. the audit writer's own bookkeeping after a job. */
@@ -30,6 +34,12 @@ export function runOutsideScope<T>(fn: () => T): T {
 /** True when the caller is inside `audited(...)`. */
 export function inAuditedScope(): boolean {
   return storage.getStore()?.kind === 'audited';
+}
+
+/** The transaction of the audited job the caller is in, if any. */
+export function currentAuditedTx(): Kysely<DB> | undefined {
+  const s = storage.getStore();
+  return s?.kind === 'audited' ? s.tx : undefined;
 }
 
 export class UnauditedQueryError extends Error {

@@ -53,10 +53,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Refuses to register a route that declares neither a permission nor `public: true`. */
 export function enforceRouteDeclarations(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
-    const cfg = (route.config ?? {}) as { permission?: string; public?: boolean; signedIn?: boolean };
+    const cfg = (route.config ?? {}) as { permission?: string; public?: boolean; signedIn?: boolean; rootPath?: string };
+    // Files of the built web UI (registered by @fastify/static, which marks them with rootPath) are public.
+    if (cfg.rootPath !== undefined && route.method !== undefined && String(route.method).includes('GET')) {
+      (route.config as { public?: boolean }).public = true;
+      return;
+    }
     if (cfg.public === true || cfg.signedIn === true) return;
     if (!cfg.permission) {
-      throw new Error(`route ${route.method} ${route.url} declares neither config.permission nor config.public`);
+      throw new Error(`route ${route.method} ${route.url} declares neither config.permission, config.signedIn nor config.public`);
     }
     if (!isPermission(cfg.permission)) {
       throw new Error(`route ${route.method} ${route.url} declares unknown permission ${cfg.permission}`);

@@ -42,7 +42,14 @@ export function sendProblem(
 
 /** Installs the error and not-found handlers. */
 export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    // Something threw a non-object (a string, null): inspecting it below would throw inside this handler and
+    // Fastify's fallback would answer plain JSON quoting the thrown value. Never echo or log the value itself.
+    if (typeof thrown !== 'object' || thrown === null) {
+      req.log.error({ thrownType: thrown === null ? 'null' : typeof thrown }, 'unhandled non-error thrown');
+      return sendProblem(reply, 500, ErrorCode.internal, 'Internal error');
+    }
+    const err = thrown;
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.opts.headers ?? {})) reply.header(k, v);
       return sendProblem(reply, err.status, err.code, err.publicMessage, {

@@ -53,7 +53,7 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
 
   app.addHook('onSend', async (req, reply, payload) => {
     const path = req.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/metrics') {
+    if (path === '/api' || path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/metrics') {
       reply.header('cache-control', 'no-store');
       reply.header('pragma', 'no-cache');
     }

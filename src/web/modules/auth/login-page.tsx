@@ -47,7 +47,6 @@ export function LoginPage() {
   useEffect(() => {
     (state.email ? passwordInput : firstInput).current?.focus();
     // Focus once on arrival only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   if (me.data && !login.isPending) return <Navigate to={state.from ?? '/'} replace />;

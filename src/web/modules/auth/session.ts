@@ -50,14 +50,17 @@ async function fetchMe(signal: AbortSignal): Promise<Me | null> {
   }
 }
 
-/** The signed-in staff member, `null` when there is no session. Rechecked every minute and on focus. */
+/**
+ * The signed-in staff member, `null` when there is no session. Rechecked when the tab regains focus,
+ * never on a timer: every authenticated request refreshes the server's idle timer, so background
+ * polling would keep an unattended session alive for ever (see useIdleLock for the keep-alive).
+ */
 export function useMe() {
   return useQuery({
     queryKey: meQueryKey,
     queryFn: ({ signal }) => fetchMe(signal),
     staleTime: 30_000,
-    refetchInterval: 60_000,
-    refetchOnWindowFocus: true,
+    refetchOnWindowFocus: (query) => query.state.data != null,
     retry: false,
   });
 }

@@ -183,7 +183,8 @@ function BootstrapForm({
             if ((FIELD_ORDER as string[]).includes(key)) fieldErrors[key as Field] = message;
           }
           if (err.code === 'totp_invalid') {
-            fieldErrors.totpCode = 'This code was not accepted. Wait for the next code in your authenticator app and try again.';
+            fieldErrors.totpCode =
+              'This code was not accepted. Check that the device’s clock is set automatically, wait for the next code and try again.';
             setValues((v) => ({ ...v, totpCode: '' }));
           }
           setErrors(fieldErrors);

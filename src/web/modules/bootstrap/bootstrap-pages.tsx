@@ -49,6 +49,7 @@ export function BootstrapMissingToken() {
         <code>#token=…</code>). For safety the link is removed from the address bar once opened, so reloading this page
         loses it.
       </p>
+      <p>If you still have the link, open it again: it keeps working until it is used or expires.</p>
       <NewLinkInstructions />
     </AuthCard>
   );

@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useIdleLock } from '../auth/idle-lock.js';
 import { useSignedIn } from '../auth/require-session.js';
 import { useLogout } from '../auth/session.js';
 import { SECTIONS } from './sections.js';
@@ -8,6 +9,7 @@ export function ShellLayout() {
   const me = useSignedIn();
   const logout = useLogout();
   const navigate = useNavigate();
+  useIdleLock();
 
   const onSignOut = async () => {
     // The tab forgets the session whatever the server answers (see useLogout).
