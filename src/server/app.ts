@@ -83,7 +83,13 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     installProblemHandlers(app);
     await registerSecurity(app, { https: https || Boolean(config.trustProxy), requireForwardedHttps: Boolean(config.trustProxy) });
     await app.register(fastifyCookie);
-    await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+    // With REDIS_URL the counters are shared by every server process; otherwise they live in this process.
+    await app.register(rateLimit, {
+      global: true,
+      max: 600,
+      timeWindow: '1 minute',
+      ...(container.redis ? { redis: container.redis, nameSpace: `${config.redisPrefix}rl:`, skipOnError: false } : {}),
+    });
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',

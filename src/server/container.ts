@@ -1,4 +1,5 @@
 // Composition root: configuration → database → keys → audit log → services. Nothing else wires things up.
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from './config/config.js';
@@ -111,6 +112,12 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     const keys = createKeysService({ audited, db: db.system, vault });
     const demo = createDemoService({ audited, vault, clock });
 
+    // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: true })
+      : undefined;
+    if (redis) await redis.connect();
+
     const running = new Set<Promise<unknown>>();
     if (opts.startJobs) checkpointer.start();
     const database = db;
@@ -130,6 +137,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       audit,
       keys,
       demo,
+      redis,
       keyFileCreated,
       migrationsApplied: applied,
       denials: {
@@ -145,7 +153,12 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
         running.add(p);
       },
       async readiness() {
-        const checks = { database: false, migrations: false, keyRing: false };
+        const checks: { database: boolean; migrations: boolean; keyRing: boolean; redis?: boolean } = {
+          database: false,
+          migrations: false,
+          keyRing: false,
+        };
+        if (redis) checks.redis = await redis.ping().then((r) => r === 'PONG', () => false);
         try {
           checks.migrations = (await pendingMigrations(database.system)).length === 0;
           checks.database = true;
@@ -160,6 +173,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
         await writer.close();
         await checkpointer.stop();
         await database.close();
+        await redis?.quit().catch(() => undefined);
         unlock();
       },
     };

@@ -200,4 +200,11 @@ demo
     });
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Operators get one line, not a stack trace; LOG_LEVEL=debug shows the stack.
+  process.stderr.write(`bulwark: ${(err as Error).message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+}

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and : . - _').default('bulwark:'),
   NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
   AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   AUDIT_LANES: z.coerce.number().int().min(1).max(32).optional(),
@@ -56,6 +57,8 @@ export interface Config {
   trustProxy: string[] | undefined;
   logLevel: string;
   redisUrl: string | undefined;
+  /** Key prefix in Redis, so several deployments can share one server. */
+  redisPrefix: string;
   natsUrl: string | undefined;
   auditBatchMax: number;
   auditLanes: number | undefined;
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     natsUrl: e.NATS_URL,
     auditBatchMax: e.AUDIT_BATCH_MAX,
     auditLanes: e.AUDIT_LANES,

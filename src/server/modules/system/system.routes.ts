@@ -5,7 +5,7 @@ import type { TypedApp } from '../../platform/http/typed-app.js';
 
 const Ready = z.object({
   status: z.enum(['ready', 'not_ready']),
-  checks: z.object({ database: z.boolean(), migrations: z.boolean(), keyRing: z.boolean() }),
+  checks: z.object({ database: z.boolean(), migrations: z.boolean(), keyRing: z.boolean(), redis: z.boolean().optional() }),
 });
 
 /** Registers /healthz, /readyz and /metrics. */
@@ -21,7 +21,7 @@ export function registerSystemRoutes(t: TypedApp, c: Container): void {
     { config: { public: true }, schema: { tags: ['system'], summary: 'Readiness: database, migrations, key ring', response: { 200: Ready, 503: Ready } } },
     async (_req, reply) => {
       const checks = await c.readiness();
-      const ok = checks.database && checks.migrations && checks.keyRing;
+      const ok = checks.database && checks.migrations && checks.keyRing && checks.redis !== false;
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
     },
   );

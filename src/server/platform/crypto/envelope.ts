@@ -298,9 +298,9 @@ function open(
   const end = ct.byteLength - TAG_BYTES;
   let plaintext: Buffer | undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, view(ct, HEADER_BYTES, BODY_OFFSET), GCM_OPTIONS);
+    const decipher = createDecipheriv('aes-256-gcm', key, copyInto(nonceScratch, ct, HEADER_BYTES), GCM_OPTIONS);
     decipher.setAAD(buildAad(ct, binding, subjectId));
-    decipher.setAuthTag(view(ct, end, ct.byteLength));
+    decipher.setAuthTag(copyInto(tagScratch, ct, end));
     plaintext = decipher.update(view(ct, BODY_OFFSET, end));
     const tail = decipher.final(); // throws when the tag does not verify
     return tail.length === 0 ? plaintext : Buffer.concat([plaintext, tail]);
@@ -353,6 +353,17 @@ function putLengthPrefixed(aad: Buffer, offset: number, s: string): number {
   const bytes = i === n ? n : aad.write(s, start, 'utf8');
   aad.writeUInt32BE(bytes, offset);
   return start + bytes;
+}
+
+// Fixed-size scratch for the nonce and tag on decrypt: both are public parts of the ciphertext, copied by
+// OpenSSL synchronously, so reusing them saves two short-lived views per call.
+const nonceScratch = new Uint8Array(NONCE_BYTES);
+const tagScratch = new Uint8Array(TAG_BYTES);
+
+/** Copies target.length bytes of `source` from `offset` into `target`; returns `target`. */
+function copyInto(target: Uint8Array, source: Uint8Array, offset: number): Uint8Array {
+  for (let i = 0; i < target.length; i++) target[i] = source[offset + i]!;
+  return target;
 }
 
 /** A plain Uint8Array view (cheaper than Buffer#subarray, which goes through Symbol.species). */

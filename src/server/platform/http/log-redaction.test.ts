@@ -17,7 +17,8 @@ const BEARER = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWJlYXJlci10b2tlbg.sig';
  *  six digits may occur by chance inside a timestamp or a duration, which are numbers. */
 function leaks(logText: string, secrets: string[], codes: string[]): string[] {
   const lower = logText.toLowerCase();
-  const found = secrets.filter((s) => lower.includes(s.toLowerCase()));
+  // As written, and URL-encoded (the form a query string or a Referer carries it in).
+  const found = secrets.filter((s) => lower.includes(s.toLowerCase()) || lower.includes(encodeURIComponent(s).toLowerCase()));
   const strings: string[] = [];
   const walk = (v: unknown) => {
     if (typeof v === 'string') strings.push(v);
