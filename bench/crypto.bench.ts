@@ -130,6 +130,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const ops = Object.fromEntries(names.map((n) => [n, median(samples[n]!)])) as Record<string, number>;
+// Best round per case: noise on a shared machine only ever slows a round down, so the best rounds estimate the
+// intrinsic cost; reported next to the medians (the headline) for machines under load.
+const best = Object.fromEntries(names.map((n) => [n, Math.max(...samples[n]!)])) as Record<string, number>;
 /** Overhead in % of per-operation time: (bulwark time / bare time) − 1. */
 const overhead = (bare: number, ours: number) => (bare / ours - 1) * 100;
 const encPct = overhead(ops['bare encrypt']!, ops['encryptField']!);
@@ -141,6 +144,8 @@ const bidxPct = overhead(ops['bare HMAC-SHA256']!, ops['blindIndex']!);
 const encVsAadPct = overhead(ops['bare encrypt+AAD']!, ops['encryptField']!);
 const decVsAadPct = overhead(ops['bare decrypt+AAD']!, ops['decryptField']!);
 const within = encPct < TARGET_PCT && decPct < TARGET_PCT;
+const bestEncPct = overhead(best['bare encrypt']!, best['encryptField']!);
+const bestDecPct = overhead(best['bare decrypt']!, best['decryptField']!);
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
 const pct = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`;
@@ -155,6 +160,7 @@ console.log(`  ${'bare encrypt+AAD'.padEnd(18)}${fmt(ops['bare encrypt+AAD']!)} 
 console.log(`  ${'bare decrypt+AAD'.padEnd(18)}${fmt(ops['bare decrypt+AAD']!)}   (same AAD bytes; decryptField ${pct(decVsAadPct)} over it)`);
 console.log(`  ${'bare HMAC-SHA256'.padEnd(18)}${fmt(ops['bare HMAC-SHA256']!)}   (baseline, informational)`);
 console.log(`  ${'blindIndex'.padEnd(18)}${fmt(ops['blindIndex']!)}   ${pct(bidxPct)} (includes NFKC + case folding; no target)`);
+console.log(`  best rounds: encryptField ${pct(bestEncPct)}, decryptField ${pct(bestDecPct)} (noise-robust estimate)`);
 console.log(`target: encrypt and decrypt overhead < ${TARGET_PCT} % — ${within ? 'met' : 'MISSED'}`);
 console.log(
   JSON.stringify({
@@ -181,6 +187,7 @@ console.log(
       decryptVsBareWithAad: round1(decVsAadPct),
       blindIndex: round1(bidxPct),
     },
+    bestRoundOverheadPct: { encrypt: round1(bestEncPct), decrypt: round1(bestDecPct) },
     targetPct: TARGET_PCT,
     withinTarget: within,
     sink: sink & 1,

@@ -125,7 +125,7 @@ describe('the bulwark CLI', () => {
     assert.equal(before.code, 0, show(before));
     assert.match(before.stdout, /^\s+field\s+v1\s+active\b/m);
     assert.doesNotMatch(before.stdout, /^\s+field\s+v2\b/m);
-    assert.match(before.stdout, /^\s+v1: [1-9]\d* ring-encrypted values, 5 subject keys$/m);
+    assert.match(before.stdout, /^\s+v1: \d+ ring-encrypted values, 5 subject keys$/m);
 
     const rotate = await bulwark(['keys', 'rotate']);
     assert.equal(rotate.code, 0, show(rotate));

@@ -92,6 +92,17 @@ program
     }
   });
 
+program
+  .command('bootstrap')
+  .description('print a new one-time link for creating the first administrator (only while none exists)')
+  .action(async () => {
+    await withContainer({}, async (c) => {
+      const link = await c.staffAuth.issueBootstrapLinkIfNeeded();
+      if (!link) throw new Error('an administrator already exists: staff are invited by an administrator');
+      process.stdout.write(`${link.url}\nvalid until ${link.expiresAt.toISOString()}, single use; earlier links no longer work\n`);
+    });
+  });
+
 const audit = program.command('audit').description('the tamper-evident audit log');
 
 audit

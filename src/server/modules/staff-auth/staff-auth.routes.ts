@@ -9,7 +9,9 @@ import {
   LoginResponse,
   MeResponse,
 } from '../../../contracts/bootstrap.js';
+import { ErrorCode } from '../../../contracts/errors.js';
 import type { Container } from '../../container.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
 import { ABSOLUTE_TIMEOUT_MS } from './staff-auth.service.js';
 
@@ -62,10 +64,15 @@ export function registerStaffAuthRoutes(t: TypedApp, c: Container): void {
     },
   );
 
+  // The UI's session probe on every page load: public so that a signed-out visitor's probe is a plain 401,
+  // not an audited denial (the audit log records access attempts to protected resources, not page loads).
   t.get(
     '/api/v1/auth/me',
-    { config: { signedIn: true }, schema: { tags: ['auth'], summary: 'The signed-in member', response: { 200: MeResponse } } },
-    async (req) => svc.me(req.staff!),
+    { config: { public: true }, schema: { tags: ['auth'], summary: 'The signed-in member (401 when signed out)', response: { 200: MeResponse } } },
+    async (req) => {
+      if (!req.staff) throw new AppError(ErrorCode.unauthenticated, 401, 'Sign in to continue');
+      return svc.me(req.staff);
+    },
   );
 
   t.post(
