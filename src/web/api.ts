@@ -71,8 +71,39 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
   path: string,
   options: RequestOptions<S> = {},
 ): Promise<Result<S>> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await send(method, path, 'application/json, application/problem+json', options.body, options.signal);
+  if (res.status === 204 || options.schema === undefined) return undefined as Result<S>;
+
+  let json: unknown;
+  try {
+    json = await res.json();
+  } catch {
+    throw invalidResponse(res.status);
+  }
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) throw invalidResponse(res.status);
+  return parsed.data as Result<S>;
+}
+
+/** A file the server sent as an attachment: its bytes, untouched, and the name it suggested. */
+export interface ApiDownload {
+  blob: Blob;
+  filename: string | null;
+}
+
+/**
+ * GETs an attachment (e.g. a signed export) as raw bytes; rejects with an ApiError like apiRequest.
+ * The body is never parsed: a signed file must be saved byte for byte.
+ */
+export async function apiDownload(path: string, signal?: AbortSignal): Promise<ApiDownload> {
+  const res = await send('GET', path, 'application/json, application/octet-stream, application/problem+json', undefined, signal);
+  return { blob: await res.blob(), filename: attachmentFilename(res.headers.get('content-disposition')) };
+}
+
+/** The session cookie goes along (same origin), the CSRF token on state-changing methods; errors become ApiErrors. */
+async function send(method: Method, path: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+  const headers: Record<string, string> = { accept };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let res: Response;
@@ -83,8 +114,8 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
       credentials: 'same-origin',
       cache: 'no-store',
       redirect: 'error',
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: options.signal ?? null,
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
@@ -99,17 +130,14 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
 
   lastContactAt = Date.now();
   if (!res.ok) throw new ApiError(await readProblem(res));
-  if (res.status === 204 || options.schema === undefined) return undefined as Result<S>;
+  return res;
+}
 
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch {
-    throw invalidResponse(res.status);
-  }
-  const parsed = options.schema.safeParse(json);
-  if (!parsed.success) throw invalidResponse(res.status);
-  return parsed.data as Result<S>;
+/** The plain `filename="…"` of a Content-Disposition header, reduced to safe characters; null if absent. */
+function attachmentFilename(header: string | null): string | null {
+  const m = header ? /filename="([^"]+)"/i.exec(header) : null;
+  const name = m?.[1]?.replace(/[^\w.-]+/g, '_');
+  return name ? name : null;
 }
 
 async function readProblem(res: Response): Promise<Problem> {

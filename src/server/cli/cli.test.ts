@@ -1,8 +1,8 @@
 // The real `bulwark` command, spawned as a user would run it (through tsx, on the sources), against its own data
 // directory, key file and checkpoint directory (and a fresh PostgreSQL database when DATABASE_URL is set).
 // One scenario, in order, because every start of a PGlite-backed command costs seconds: seed → verify → export →
-// offline verification (and its failure on an edited file) → keys status / rotate → a superuser rewrite of the
-// database → verify names the first bad sequence number.
+// offline verification (and its failure on an edited file) → keys status / rotate → a superuser truncates the
+// log, then rewrites it → verify names the first bad sequence number each time.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +65,12 @@ describe('the bulwark CLI', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  // Commands that need no database run alongside ones that do, to keep the file's wall time down.
+  let seeding: Promise<Run>;
+  let statusBeforeRotate: Promise<Run>;
+
   test('help lists the commands; a bad setting stops with exit 2 and one line', async () => {
+    seeding = bulwark(['demo', 'seed', '--traders', '5']);
     const [help, auditHelp, badPort] = await Promise.all([
       bulwark(['--help']),
       bulwark(['audit', '--help']),
@@ -84,7 +89,7 @@ describe('the bulwark CLI', () => {
   });
 
   test('seed, verify, export, verify the export offline, and refuse an edited export', async () => {
-    const seed = await bulwark(['demo', 'seed', '--traders', '5']);
+    const seed = await seeding;
     assert.equal(seed.code, 0, show(seed));
     assert.match(seed.stderr, /5 synthetic traders created/);
 
@@ -111,7 +116,9 @@ describe('the bulwark CLI', () => {
       writeFileSync(f, edited);
       return f;
     });
+    statusBeforeRotate = bulwark(['keys', 'status']);
     const [ok, ...bad] = await Promise.all([bulwark(['audit', 'verify-export', out]), ...files.map((f) => bulwark(['audit', 'verify-export', f]))]);
+    await statusBeforeRotate;
     assert.equal(ok!.code, 0, show(ok!));
     assert.match(ok!.stdout, /^OK: events 1\.\.\d+ of /);
     for (const r of bad) {
@@ -121,7 +128,7 @@ describe('the bulwark CLI', () => {
   });
 
   test('keys status shows v1; keys rotate moves every value to v2', async () => {
-    const before = await bulwark(['keys', 'status']);
+    const before = await statusBeforeRotate;
     assert.equal(before.code, 0, show(before));
     assert.match(before.stdout, /^\s+field\s+v1\s+active\b/m);
     assert.doesNotMatch(before.stdout, /^\s+field\s+v2\b/m);
@@ -146,12 +153,30 @@ describe('the bulwark CLI', () => {
     assert.ok(v2 && v2.subjectKeys === 5, JSON.stringify(s.usage));
   });
 
+  test('a log truncated below its signed checkpoints: the app refuses to start, `audit verify` still names the first missing seq', async () => {
+    const q = await attackerSession();
+    try {
+      await q.run('alter table audit_event disable trigger all');
+      await q.run('create table zz_saved_tail as select * from audit_event where seq > 4');
+      await q.run('delete from audit_event where seq > 4');
+    } finally {
+      await q.close();
+    }
+    const verify = await bulwark(['audit', 'verify']);
+    assert.equal(verify.code, 1, show(verify));
+    assert.match(verify.stdout, /^TAMPERED: first bad sequence number 5: .*\(truncation\)$/m);
+    assert.match(verify.stderr, /fewer events than the \d+ anchored outside it/);
+  });
+
   test('a superuser rewrite of the database (chain recomputed) makes `audit verify` exit 1 naming the first bad seq', async () => {
     const K = 3;
     // The attacker: a superuser session on the database, triggers off, event K edited and the chain recomputed.
     const q = await attackerSession();
     try {
       await q.run('alter table audit_event disable trigger all');
+      // First the truncated rows go back, exactly as they were, so this attack is judged on its own.
+      await q.run('insert into audit_event select * from zz_saved_tail');
+      await q.run('drop table zz_saved_tail');
       const log = (await q.run('select * from audit_event order by seq')).map((r) => fromRow(r as Parameters<typeof fromRow>[0]));
       assert.ok(log.length > K);
       let prev = log[K - 2]?.hash ?? GENESIS_HASH;
@@ -169,6 +194,8 @@ describe('the bulwark CLI', () => {
     const verify = await bulwark(['audit', 'verify']);
     assert.equal(verify.code, 1, show(verify));
     assert.match(verify.stdout, new RegExp(`^TAMPERED: first bad sequence number ${K}: `, 'm'));
+    // Caught by the verifier proper, not by the start-up check.
+    assert.doesNotMatch(verify.stderr, /verifying from the database and the checkpoint directory alone/);
   });
 
   /** PGlite: the data directory opened directly once the CLI has exited; PostgreSQL: the superuser of DATABASE_URL. */

@@ -5,7 +5,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createContainer, type Container, type ContainerOptions } from '../container.js';
+import { verifyAuditTrail } from '../modules/audit/audit.service.js';
+import { AnchorStore } from '../platform/audit/anchor-store.js';
 import { verifyExportBundle } from '../platform/audit/bundle.js';
+import { systemClock } from '../platform/clock.js';
+import { openLocalFileProvider } from '../platform/crypto/keys/local-file-provider.js';
+import { Vault } from '../platform/crypto/vault.js';
 import { openDatabase } from '../platform/db/database.js';
 import { lockDataDir } from '../platform/db/data-dir-lock.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
@@ -50,6 +55,46 @@ async function withContainer<T>(opts: ContainerOptions, fn: (c: Container) => Pr
     return await fn(c);
   } finally {
     await c.close();
+  }
+}
+
+/** `audit verify`: through the application (and audited), or without it when it refuses to start. */
+async function verifyLog(cfg: Config, onProgress: (seq: number) => void) {
+  let c: Container;
+  try {
+    c = await createContainer(cfg, { log: pino({ level: 'warn' }, process.stderr), createKeyFile: false });
+  } catch (err) {
+    // The application refuses to start when its anchors disagree with the database (a truncated log, an edited
+    // checkpoint directory): exactly when verify must still run and name the first bad sequence number.
+    process.stderr.write(`bulwark: ${(err as Error).message}\nbulwark: verifying from the database and the checkpoint directory alone\n`);
+    try {
+      return await verifyStandalone(cfg, onProgress);
+    } catch {
+      fail((err as Error).message);
+    }
+  }
+  try {
+    const r = await c.audit.verify(onProgress);
+    await c.writer.record(cliActor('audit.verify'), { action: 'audit.verify', target: { type: 'audit_log', id: String(r.treeSize) } }, r.ok ? 'ok' : 'error', r.ok ? null : 'audit_log_tampered');
+    return r;
+  } finally {
+    await c.close();
+  }
+}
+
+/** `audit verify` without the application: the database, the key file and the checkpoint directory only. */
+async function verifyStandalone(cfg: Config, onProgress: (seq: number) => void) {
+  const unlock = cfg.databaseUrl ? () => undefined : lockDataDir(cfg.dataDir);
+  const db = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  try {
+    await db.useAppRole();
+    const { provider } = await openLocalFileProvider(cfg.keyFile, { create: false });
+    const vault = await Vault.open({ db: db.system, provider, clock: systemClock, origin: cfg.logOrigin });
+    const anchors = new AnchorStore(cfg.checkpointDir);
+    return await verifyAuditTrail({ db: db.system, anchors, origin: cfg.logOrigin, verifierKey: vault.verifierKey }, onProgress);
+  } finally {
+    await db.close();
+    unlock();
   }
 }
 
@@ -110,13 +155,9 @@ audit
   .description('walk the hash chain, the Merkle tree and the signed checkpoints; exit 1 naming the first bad sequence number')
   .option('--json', 'print the result as JSON')
   .action(async (o: { json?: boolean }) => {
-    const result = await withContainer({ createKeyFile: false }, async (c) => {
-      const bar = progress('verifying');
-      const r = await c.audit.verify((seq) => bar.update(seq));
-      bar.done(`${r.eventsChecked} events, ${r.checkpointsChecked} checkpoints`);
-      await c.writer.record(cliActor('audit.verify'), { action: 'audit.verify', target: { type: 'audit_log', id: String(r.treeSize) } }, r.ok ? 'ok' : 'error', r.ok ? null : 'audit_log_tampered');
-      return r;
-    });
+    const bar = progress('verifying');
+    const result = await verifyLog(config(), (seq) => bar.update(seq));
+    bar.done(`${result.eventsChecked} events, ${result.checkpointsChecked} checkpoints`);
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) {
       process.stdout.write(`OK: ${result.eventsChecked} events, tree size ${result.treeSize}, root ${result.rootHash}, ${result.checkpointsChecked} signed checkpoints verified\n`);

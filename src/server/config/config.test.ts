@@ -1,8 +1,10 @@
 // Config fails closed: every wrong value stops the process with ONE line that names the variable, and never
 // echoes a secret it was given. Plain HTTP is only for loopback.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './config.js';
 
 /** Asserts loadConfig(env) throws a one-line ConfigError naming `variable`; returns the message. */
@@ -22,6 +24,15 @@ function expectConfigError(env: Record<string, string>, variable: string): strin
 }
 
 describe('loadConfig', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bulwark-config-'));
+    // Placeholders: loadConfig checks the files are readable; the TLS tests use real certificates.
+    writeFileSync(join(dir, 'c.pem'), 'certificate');
+    writeFileSync(join(dir, 'k.pem'), 'key');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('defaults to plain HTTP on 127.0.0.1:8080 with the data in ./data and keys beside it, not inside', () => {
     const c = loadConfig({});
     assert.equal(c.host, '127.0.0.1');
@@ -40,6 +51,12 @@ describe('loadConfig', () => {
     expectConfigError({ PORT: 'abc' }, 'PORT');
     expectConfigError({ PORT: '70000' }, 'PORT');
     expectConfigError({ PORT: '80.5' }, 'PORT');
+    // An empty PORT= must not silently mean "any free port", nor hex or exponent notation a port.
+    expectConfigError({ PORT: '' }, 'PORT');
+    expectConfigError({ PORT: '0x50' }, 'PORT');
+    expectConfigError({ PORT: '1e3' }, 'PORT');
+    assert.equal(loadConfig({ PORT: '0' }).port, 0);
+    assert.equal(loadConfig({ PORT: '8443' }).port, 8443);
   });
 
   it('refuses to serve plain HTTP on a non-loopback address', () => {
@@ -50,8 +67,10 @@ describe('loadConfig', () => {
   });
 
   it('allows a non-loopback address only with TLS or a trusted proxy (positive control)', () => {
-    const tls = loadConfig({ HOST: '0.0.0.0', TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' });
-    assert.deepEqual(tls.tls, { cert: resolve('c.pem'), key: resolve('k.pem') });
+    const cert = join(dir, 'c.pem');
+    const key = join(dir, 'k.pem');
+    const tls = loadConfig({ HOST: '0.0.0.0', TLS_CERT: cert, TLS_KEY: key });
+    assert.deepEqual(tls.tls, { cert, key });
     assert.match(tls.publicUrl, /^https:/);
     const proxied = loadConfig({ HOST: '0.0.0.0', TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' });
     assert.deepEqual(proxied.trustProxy, ['10.0.0.1', '10.1.0.0/16']);
@@ -61,6 +80,11 @@ describe('loadConfig', () => {
   it('refuses TLS_CERT without TLS_KEY and the reverse', () => {
     expectConfigError({ TLS_CERT: '/etc/bulwark/cert.pem' }, 'TLS_KEY');
     expectConfigError({ TLS_KEY: '/etc/bulwark/key.pem' }, 'TLS_CERT');
+  });
+
+  it('refuses certificate or key files it cannot read, with one line instead of a stack trace', () => {
+    expectConfigError({ TLS_CERT: join(dir, 'missing.pem'), TLS_KEY: join(dir, 'k.pem') }, 'TLS_CERT');
+    expectConfigError({ TLS_CERT: join(dir, 'c.pem'), TLS_KEY: join(dir, 'missing.pem') }, 'TLS_KEY');
   });
 
   it('refuses a TRUST_PROXY that is not a list of addresses or CIDR ranges', () => {

@@ -1,10 +1,16 @@
 // The only module that reads process.env. Every setting is validated at start; a wrong value stops the
 // process with one clear line (fail closed). There are no default secrets: keys live in a key file or a KMS.
+import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+// Digits only: a bare coerce would turn an empty PORT= into 0 (a random port) and accept "0x50" or "1e3".
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a port number (0-65535)')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const EnvSchema = z.object({
@@ -88,6 +94,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if ((e.TLS_CERT && !e.TLS_KEY) || (!e.TLS_CERT && e.TLS_KEY)) {
     throw new ConfigError('invalid configuration: TLS_CERT and TLS_KEY must be set together');
+  }
+  // A missing or unreadable certificate would otherwise surface as a stack trace from the HTTP server.
+  for (const [name, path] of [['TLS_CERT', e.TLS_CERT], ['TLS_KEY', e.TLS_KEY]] as const) {
+    if (!path) continue;
+    try {
+      accessSync(resolve(path), constants.R_OK);
+    } catch {
+      throw new ConfigError(`invalid configuration: ${name}: cannot read ${resolve(path)}`);
+    }
   }
   let trustProxy: string[] | undefined;
   if (e.TRUST_PROXY) {

@@ -30,40 +30,48 @@ export interface AuditServiceDeps {
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
+async function* scan(db: Kysely<DB>, fromSeq: number, toSeq: number | undefined) {
+  let next = fromSeq;
+  for (;;) {
+    let q = db.selectFrom('audit_event').selectAll().where('seq', '>=', next).orderBy('seq').limit(PAGE);
+    if (toSeq !== undefined) q = q.where('seq', '<=', toSeq);
+    const rows = await q.execute();
+    for (const r of rows) yield fromRow(r);
+    if (rows.length < PAGE) return;
+    next = Number(rows[rows.length - 1]!.seq) + 1;
+  }
+}
+
+/**
+ * Walks chain, tree and signatures over the whole log against the anchor outside the database. Needs no running
+ * application: `bulwark audit verify` also calls it when the application refuses to start because its anchors
+ * disagree with the database (a truncated log, an edited checkpoint directory), which is when it is needed most.
+ */
+export async function verifyAuditTrail(
+  d: Pick<AuditServiceDeps, 'db' | 'anchors' | 'origin' | 'verifierKey'>,
+  onProgress?: (seq: number) => void,
+): Promise<VerifyResult & { verifierKey: string }> {
+  const leaves = d.anchors.readLeaves();
+  const fromDir = d.anchors.readCheckpoints();
+  const fromDb = (await d.db.selectFrom('audit_checkpoint').select('note').execute()).map((r) => r.note);
+  const result = await verifyAuditLog({
+    events: scan(d.db, 1, undefined),
+    // Both sets are checked: the directory is the anchor, the table is a convenience copy that must agree.
+    checkpoints: [...new Set([...fromDir, ...fromDb])],
+    verifierKey: d.verifierKey,
+    origin: d.origin,
+    anchoredLeafHashes: (seq) => (seq * 32 <= leaves.length ? leaves.subarray((seq - 1) * 32, seq * 32) : undefined),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { ...result, verifierKey: d.verifierKey };
+}
+
 /** Creates the audit log service. */
 export function createAuditService(d: AuditServiceDeps) {
-  async function* scan(db: Kysely<DB>, fromSeq: number, toSeq: number | undefined) {
-    let next = fromSeq;
-    for (;;) {
-      let q = db.selectFrom('audit_event').selectAll().where('seq', '>=', next).orderBy('seq').limit(PAGE);
-      if (toSeq !== undefined) q = q.where('seq', '<=', toSeq);
-      const rows = await q.execute();
-      for (const r of rows) yield fromRow(r);
-      if (rows.length < PAGE) return;
-      next = Number(rows[rows.length - 1]!.seq) + 1;
-    }
-  }
-
-  async function allCheckpoints(): Promise<string[]> {
-    const fromDir = d.anchors.readCheckpoints();
-    const fromDb = (await d.db.selectFrom('audit_checkpoint').select('note').execute()).map((r) => r.note);
-    // Both sets are checked: the directory is the anchor, the table is a convenience copy that must agree.
-    return [...new Set([...fromDir, ...fromDb])];
-  }
-
   return {
     /** Walks chain, tree and signatures over the whole log; names the first bad sequence number. */
     async verify(onProgress?: (seq: number) => void): Promise<VerifyResult & { verifierKey: string }> {
-      const leaves = d.anchors.readLeaves();
-      const result = await verifyAuditLog({
-        events: scan(d.db, 1, undefined),
-        checkpoints: await allCheckpoints(),
-        verifierKey: d.verifierKey,
-        origin: d.origin,
-        anchoredLeafHashes: (seq) => (seq * 32 <= leaves.length ? leaves.subarray((seq - 1) * 32, seq * 32) : undefined),
-        ...(onProgress ? { onProgress } : {}),
-      });
-      return { ...result, verifierKey: d.verifierKey };
+      return verifyAuditTrail(d, onProgress);
     },
 
     /** A signed, offline-verifiable bundle of the events in [from, to] (by time). */

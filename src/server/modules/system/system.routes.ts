@@ -30,8 +30,10 @@ export function registerSystemRoutes(t: TypedApp, c: Container): void {
     '/metrics',
     { config: { public: true }, schema: { tags: ['system'], summary: 'Prometheus metrics (loopback only)', hide: true } },
     async (req, reply) => {
-      // Counts only, no personal data; still, only a scraper on this host may read them.
-      if (!isLoopbackIp(req.socket.remoteAddress ?? '')) return reply.callNotFound();
+      // Counts only, no personal data; still, only a scraper on this host may read them. Behind a reverse proxy
+      // on this host every request arrives from loopback, so the client address the trusted proxy reported
+      // (req.ip) must be loopback too, or anyone on the internet could read them through the proxy.
+      if (!isLoopbackIp(req.socket.remoteAddress ?? '') || !isLoopbackIp(req.ip)) return reply.callNotFound();
       reply.header('content-type', c.metrics.contentType);
       return c.metrics.metrics();
     },

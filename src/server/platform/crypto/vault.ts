@@ -8,11 +8,12 @@ import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { blindIndex } from './blind-index.js';
 import {
-  decryptForSubject,
   decryptString,
+  decryptStringForSubject,
   encryptField,
   encryptForSubject,
   parseHeader,
+  reencryptField,
   unwrapSubjectKey,
   wrapSubjectKey,
   type FieldBinding,
@@ -128,7 +129,7 @@ export class Vault {
 
   /** Decrypts a value encrypted under the subject's key. */
   decryptForSubject(key: SubjectKey, binding: FieldBinding, ciphertext: Uint8Array): string {
-    return decryptForSubject(key, binding, ciphertext).toString('utf8');
+    return decryptStringForSubject(key, binding, ciphertext);
   }
 
   private async unwrapSubject(subjectId: string, wrapped: Uint8Array): Promise<SubjectKey> {
@@ -198,12 +199,7 @@ export class Vault {
 
   /** Re-encrypts one field-ring value under the active version. */
   reencrypt(binding: FieldBinding, ciphertext: Uint8Array): Buffer {
-    const plain = Buffer.from(decryptString(this.fieldRing, binding, ciphertext), 'utf8');
-    try {
-      return encryptField(this.fieldRing, binding, plain);
-    } finally {
-      plain.fill(0);
-    }
+    return reencryptField(this.fieldRing, binding, ciphertext);
   }
 
   /** Key version a stored ciphertext was made with. */

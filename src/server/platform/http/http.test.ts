@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import { expectProblem } from '../../../../test/helpers/problem.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
 import { enforceRouteDeclarations } from './auth.js';
 import { installProblemHandlers } from './problem.js';
@@ -24,20 +25,6 @@ function csp(res: LightMyRequestResponse): Map<string, string[]> {
         return [name!, sources] as const;
       }),
   );
-}
-
-/** Asserts a problem+json response with the given status and code; returns the body. */
-function expectProblem(res: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
-  assert.equal(res.statusCode, status, `expected ${status} ${code}, got ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json() as Record<string, unknown>;
-  assert.equal(body.status, status);
-  assert.equal(body.code, code);
-  assert.equal(body.type, `https://bulwark.dev/problems/${code}`);
-  assert.equal(typeof body.title, 'string');
-  assert.match(String(body.instance), /^urn:request:/);
-  assert.equal(body.stack, undefined);
-  return body;
 }
 
 describe('HTTP surface', () => {

@@ -71,6 +71,21 @@ describe('behind a trusted proxy (TRUST_PROXY=127.0.0.1)', () => {
     assert.equal((await findAudited(t, { action: 'auth.login', actorIp: '6.6.6.6' })).length, 0);
   });
 
+  it('does not serve /metrics to a client on the internet that comes through the proxy on this host', async () => {
+    // The proxy connects from loopback; only a scraper on this host itself (no forwarded client) may read them.
+    const viaProxy = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+    });
+    assert.equal(viaProxy.statusCode, 404, viaProxy.body.slice(0, 200));
+    assert.doesNotMatch(viaProxy.body, /process_cpu|bulwark_audit/);
+    const local = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-proto': 'https' } });
+    assert.equal(local.statusCode, 200, 'control: a local scraper is served');
+    assert.match(local.body, /bulwark_audit_events_total/);
+  });
+
   it('rate-limits sign-in per real client: rotating a spoofed X-Forwarded-For does not reset the limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {

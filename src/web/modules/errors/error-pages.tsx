@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { Link, isRouteErrorResponse, useRouteError } from 'react-router-dom';
 import { isApiError } from '../../api.js';
 import { AuthCard } from '../../components/auth-card.js';
@@ -20,10 +21,9 @@ export function NotFoundPage() {
   );
 }
 
-export function ForbiddenPage() {
-  usePageTitle('Access denied');
+function ForbiddenText() {
   return (
-    <AuthCard title="You do not have access to this page">
+    <>
       <p className="lead" data-testid="forbidden">
         Your roles do not include the permission this page needs.
       </p>
@@ -31,12 +31,66 @@ export function ForbiddenPage() {
         Error 403. The attempt has been recorded in the audit log. If your work needs this access, ask an administrator;
         role changes are approved by a second person.
       </p>
+    </>
+  );
+}
+
+export function ForbiddenPage() {
+  usePageTitle('Access denied');
+  return (
+    <AuthCard title="You do not have access to this page">
+      <ForbiddenText />
       <div className="actions">
         <Link to="/" className="button button-primary">
           Go to the overview
         </Link>
       </div>
     </AuthCard>
+  );
+}
+
+/** The forbidden message inside the signed-in shell, in place of a section the member may not open. */
+export function ForbiddenPanel() {
+  const titleId = useId();
+  return (
+    <section className="panel panel-denied" aria-labelledby={titleId}>
+      <h2 id={titleId} className="panel-title">
+        You do not have access to this page
+      </h2>
+      <ForbiddenText />
+      <div className="actions">
+        <Link to="/" className="button">
+          Go to the overview
+        </Link>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * What a section shows when its data could not be loaded: the forbidden message for a 403, otherwise the
+ * problem as the server stated it and a retry button. (A 401 never gets here: it ends the session.)
+ */
+export function SectionErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (isApiError(error) && error.status === 403) return <ForbiddenPanel />;
+  const problem = isApiError(error) ? error : null;
+  return (
+    <section className="panel" data-testid="section-error">
+      <div role="alert" className="alert alert-error">
+        <p className="alert-title">{problem?.problem.title ?? 'This information could not be loaded'}</p>
+        {problem?.problem.detail ? <p className="alert-detail">{problem.problem.detail}</p> : null}
+        {problem?.problem.instance ? (
+          <p className="alert-detail small">
+            Reference: <code>{problem.problem.instance}</code>
+          </p>
+        ) : null}
+      </div>
+      {onRetry ? (
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </section>
   );
 }
 

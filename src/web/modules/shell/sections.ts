@@ -16,7 +16,7 @@ export const SECTIONS: readonly Section[] = [
   { path: 'support', label: 'Support', description: 'Trader support tickets.', ready: false },
   { path: 'exports', label: 'Exports', description: 'Data exports, with four-eyes approval for large ones.', ready: false },
   { path: 'incidents', label: 'Incidents', description: 'Security incidents and containment actions.', ready: false },
-  { path: 'audit', label: 'Audit log', description: 'The tamper-evident record of every access and change.', ready: false },
+  { path: 'audit', label: 'Audit log', description: 'The tamper-evident record of every access and change.', ready: true },
   { path: 'staff', label: 'Staff & roles', description: 'Staff accounts, roles and permissions.', ready: false },
-  { path: 'settings', label: 'Settings', description: 'System settings.', ready: false },
+  { path: 'settings', label: 'Settings', description: 'System settings, such as encryption keys.', ready: true },
 ];
