@@ -50,6 +50,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   let appRole = false;
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark' });
+  // An idle connection the server drops (restart, failover, pg_terminate_backend) is discarded by the pool;
+  // without a listener the 'error' event would crash the process.
+  pool.on('error', () => undefined);
   // Each new connection drops to the application role once migrations are done. Production should also
   // connect as a login role that is *only* bulwark_app (see docs/operations.md) so RESET ROLE gains nothing.
   pool.on('connect', (client) => {

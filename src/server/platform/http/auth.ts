@@ -55,7 +55,13 @@ export function enforceRouteDeclarations(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const cfg = (route.config ?? {}) as { permission?: string; public?: boolean; signedIn?: boolean; rootPath?: string };
     // Files of the built web UI (registered by @fastify/static, which marks them with rootPath) are public.
-    if (cfg.rootPath !== undefined && route.method !== undefined && String(route.method).includes('GET')) {
+    const staticFile = cfg as { rootPath?: string; file?: string };
+    if (
+      staticFile.rootPath !== undefined &&
+      staticFile.file !== undefined &&
+      String(route.method).includes('GET') &&
+      !route.url.startsWith('/api')
+    ) {
       (route.config as { public?: boolean }).public = true;
       return;
     }

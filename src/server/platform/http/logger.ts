@@ -45,8 +45,16 @@ export function loggerOptions(level: string): LoggerOptions {
       },
       // Database errors carry offending values in `detail`/`where`; only the type, message, code and stack
       // are kept.
-      err(err: Error & { code?: unknown }) {
-        return { type: err.name, message: err.message, code: err.code, stack: err.stack };
+      err(err: Error & { code?: unknown; severity?: unknown }) {
+        // PostgreSQL messages can quote the offending input ("invalid input syntax for type uuid: …"):
+        // for database errors only the SQLSTATE is kept.
+        const fromPostgres = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) && err.severity !== undefined;
+        return {
+          type: err.name,
+          message: fromPostgres ? `database error ${String(err.code)}` : err.message,
+          code: err.code,
+          stack: fromPostgres ? undefined : err.stack,
+        };
       },
     },
   };

@@ -203,12 +203,22 @@ function EventRow({ event: e, onFilter }: { event: AuditEvent; onFilter: (f: Par
             {e.seq}
           </button>
         </td>
-        <td className="nowrap mono">{formatUtc(e.time)}</td>
+        <td className="nowrap">{formatUtc(e.time)}</td>
         <td>
-          {e.actorName ?? e.actorId ?? <Dash />}
+          <span className="cell-main truncate" title={e.actorName ?? e.actorId ?? undefined}>
+            {e.actorName ?? e.actorId ?? <Dash />}
+          </span>
           <span className="cell-sub">{e.actorType}</span>
         </td>
-        <td className="mono nowrap">{e.actorIp ?? <Dash />}</td>
+        <td className="mono">
+          {e.actorIp ? (
+            <span className="cell-main truncate" title={e.actorIp}>
+              {e.actorIp}
+            </span>
+          ) : (
+            <Dash />
+          )}
+        </td>
         <td className="mono">{e.action}</td>
         <td>
           {e.targetType ?? <Dash />}

@@ -2,7 +2,7 @@
 // checkpoint, the verifier key, and a button that runs the full verification on the server.
 import { isApiError } from '../../api.js';
 import { CopyCode } from '../../components/copy-code.js';
-import { formatCount, formatUtc, plural } from '../../components/format.js';
+import { formatUtc, plural } from '../../components/format.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { parseCheckpoint, useVerifyAudit, type AuditStatus, type VerifyResult } from './audit.api.js';
 
@@ -21,10 +21,16 @@ export function AuditIntegrityPanel({ status }: { status: AuditStatus }) {
         </button>
       </div>
       <dl className="facts" data-testid="audit-status">
-        <dt>Events anchored</dt>
+        <dt>Anchored</dt>
         <dd>
-          {formatCount(status.anchored.size)}
-          <span className="muted small"> leaf hashes kept outside the database</span>
+          {status.anchored.size > 0 ? (
+            <>
+              {plural(status.anchored.size, 'event')}
+              <span className="muted small"> (their hashes are also kept outside the database)</span>
+            </>
+          ) : (
+            <span className="muted">None yet: events are anchored when the next checkpoint is signed.</span>
+          )}
         </dd>
         <dt>Latest signed checkpoint</dt>
         <dd>
