@@ -162,7 +162,9 @@ audit
     else if (result.ok) {
       process.stdout.write(`OK: ${result.eventsChecked} events, tree size ${result.treeSize}, root ${result.rootHash}, ${result.checkpointsChecked} signed checkpoints verified\n`);
     } else {
-      process.stdout.write(`TAMPERED: first bad sequence number ${result.firstBadSeq ?? '?'}: ${result.problem}\n`);
+      // A bad checkpoint (e.g. signed by another key) names no event: say so rather than print a placeholder.
+      const where = result.firstBadSeq !== undefined ? `first bad sequence number ${result.firstBadSeq}: ` : '';
+      process.stdout.write(`TAMPERED: ${where}${result.problem}\n`);
     }
     process.exitCode = result.ok ? 0 : 1;
   });

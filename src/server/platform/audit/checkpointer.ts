@@ -65,8 +65,15 @@ export class Checkpointer {
     if (n === cp.size && latest) this.checkRoot(range, cp);
     this.signedSize = latest ? cp.size : -1;
     if (n > 0) {
-      const row = await this.o.db.selectFrom('audit_event').select('hash').where('seq', '=', n).executeTakeFirst();
+      const row = await this.o.db.selectFrom('audit_event').selectAll().where('seq', '=', n).executeTakeFirst();
       if (!row) throw new AnchorMismatchError(`the database has fewer events than the ${n} anchored outside it`);
+      // New events chain onto event n: it must be the event that was anchored, not a rewritten one (a full
+      // rewrite further back is what `bulwark audit verify` finds; run it on a schedule).
+      const last = fromRow(row);
+      const { hash, leafHash } = hashEvent(last.prevHash, last);
+      if (hash !== last.hash || Buffer.compare(leafHash, leaves.subarray((n - 1) * 32, n * 32)) !== 0) {
+        throw new AnchorMismatchError(`audit event ${n} differs from the one anchored outside the database; run \`bulwark audit verify\``);
+      }
       this.lastHash = row.hash;
     } else {
       const count = await this.o.db.selectFrom('audit_event').select((eb) => eb.fn.countAll().as('c')).executeTakeFirst();

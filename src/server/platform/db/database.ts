@@ -56,7 +56,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Each new connection drops to the application role once migrations are done. Production should also
   // connect as a login role that is *only* bulwark_app (see docs/operations.md) so RESET ROLE gains nothing.
   pool.on('connect', (client) => {
-    if (appRole) client.query(`set role ${APP_ROLE}`).catch(() => undefined);
+    // Fail closed: a connection that could not drop its privileges is closed, never used as the superuser.
+    if (appRole) client.query(`set role ${APP_ROLE}`).catch(() => client.end().catch(() => undefined));
   });
   const system = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(system);
