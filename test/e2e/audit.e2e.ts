@@ -75,8 +75,11 @@ async function shot(page: Page, name: string, opts: { viewport?: boolean } = {})
 
 function buildWeb(): void {
   if (process.env.BULWARK_E2E_SKIP_BUILD === '1' && existsSync(join('dist', 'web', 'index.html'))) return;
+  // NODE_ENV is 'test' under the test runner; Vite would then bundle React's development build (with
+  // StrictMode's doubled effects and requests). Test what ships: the production build.
   const res = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   assert.equal(res.status, 0, 'vite build of the web UI failed');
 }
@@ -331,6 +334,7 @@ describe('audit log and encryption keys in the staff UI', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const denied = rows().first();
     await denied.waitFor();
+    assert.equal(await rows().count(), 1, 'one visit to the keys page, one refusal recorded');
     assert.match((await denied.textContent()) ?? '', /Audrey Auditor/);
     await denied.locator('.badge-denied').getByText('denied', { exact: true }).waitFor();
     await shot(page, 'audit-07-auditor-denied-event');

@@ -71,8 +71,11 @@ async function shot(page: Page, name: string): Promise<void> {
 
 function buildWeb(): void {
   if (process.env.BULWARK_E2E_SKIP_BUILD === '1' && existsSync(join('dist', 'web', 'index.html'))) return;
+  // NODE_ENV is 'test' under the test runner; Vite would then bundle React's development build (with
+  // StrictMode's doubled effects and requests). Test what ships: the production build.
   const res = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   assert.equal(res.status, 0, 'vite build of the web UI failed');
 }

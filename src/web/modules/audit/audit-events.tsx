@@ -17,7 +17,7 @@ const FILTER_LABELS: Record<keyof AuditFilters, { label: string; placeholder: st
 const COLUMNS = 9;
 
 /** Reads the filters from the address (?action=…&actorId=…). */
-export function useFilterParams(): [AuditFilters, (f: AuditFilters) => void] {
+function useFilterParams(): [AuditFilters, (f: AuditFilters) => void] {
   const [params, setParams] = useSearchParams();
   const filters: AuditFilters = { action: '', actorId: '', targetType: '', targetId: '' };
   for (const k of FILTER_KEYS) filters[k] = params.get(k) ?? '';
