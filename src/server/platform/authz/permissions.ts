@@ -30,8 +30,9 @@ export function permissionsOf(roles: readonly string[]): Set<Permission> {
     for (const d of PERMISSIONS[p].dependsOn) add(d as Permission);
   };
   for (const r of roles) {
-    const perms = (BUILT_IN_ROLES as Record<string, readonly Permission[]>)[r];
-    if (perms) for (const p of perms) add(p);
+    // Own properties only: a role named "constructor" or "__proto__" must grant nothing, not crash.
+    if (!Object.hasOwn(BUILT_IN_ROLES, r)) continue;
+    for (const p of (BUILT_IN_ROLES as Record<string, readonly Permission[]>)[r]!) add(p);
   }
   return out;
 }

@@ -43,7 +43,10 @@ export async function registerWeb(app: FastifyInstance, opts: { enabled: boolean
   app.setNotFoundHandler({ preHandler: app.rateLimit ? app.rateLimit() : undefined }, (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const isApi = path.startsWith('/api/') || path === '/api' || path === '/healthz' || path === '/readyz';
-    if (isApi || !indexHtml || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    // A missing file (anything with an extension, or under /assets) is a 404, not the app page: otherwise
+    // probes such as /.git/config or a stale asset URL would get 200 and HTML.
+    const looksLikeFile = /\.[A-Za-z0-9]{1,8}$/.test(path) || path.startsWith('/assets/') || path.startsWith('/.');
+    if (isApi || looksLikeFile || !indexHtml || (req.method !== 'GET' && req.method !== 'HEAD')) {
       return sendProblem(reply, 404, ErrorCode.notFound, 'Not found');
     }
     // Client-side routes (/login, /bootstrap, /traders/…) all load the single page; the UI shows its own 404.
