@@ -32,7 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reason text,
       error_code text,
       prev_hash char(64) not null,
-      hash char(64) not null unique
+      -- No unique index on hash: the chain already makes every hash depend on all before it, and the
+      -- verifier checks each one; an index would only cost every append.
+      hash char(64) not null
     );
     create index audit_event_target_idx on audit_event (target_type, target_id, seq);
     create index audit_event_actor_idx on audit_event (actor_id, seq);
@@ -66,14 +68,39 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table audit_checkpoint enable always trigger audit_checkpoint_no_update;
     alter table audit_checkpoint enable always trigger audit_checkpoint_no_truncate;
 
-    -- Takes the chain lock (held to the end of the transaction) and returns the chain head, in one round
-    -- trip. VOLATILE: in READ COMMITTED the SELECT takes its snapshot after the lock is granted, so it sees
-    -- the previous holder's committed events. The key is AuditWriter's CHAIN_LOCK_KEY ("bulw").
-    create function bulwark_audit_chain_head() returns table (seq bigint, hash char(64))
+    -- Appends a batch of already-chained events in one round trip: takes the chain lock (held to the end of
+    -- the transaction), checks that the chain head is the one the writer computed the batch against, and
+    -- inserts. When another writer moved the head, nothing is inserted and the actual head is returned so
+    -- the caller can re-link the batch and call again. VOLATILE: in READ COMMITTED each statement below takes
+    -- its snapshot after the lock is granted, so it sees the previous holder's committed events.
+    -- The lock key is AuditWriter's chain lock, 0x62756c77 ("bulw").
+    create function bulwark_audit_append(p_expected_seq bigint, p_expected_hash text, p_events jsonb)
+      returns table (head_seq bigint, head_hash text, appended boolean)
       language plpgsql volatile as $fn$
+    declare
+      h_seq bigint;
+      h_hash text;
     begin
       perform pg_advisory_xact_lock(1651862647);
-      return query select e.seq, e.hash from audit_event e order by e.seq desc limit 1;
+      select e.seq, e.hash into h_seq, h_hash from audit_event e order by e.seq desc limit 1;
+      h_seq := coalesce(h_seq, 0);
+      h_hash := coalesce(h_hash, repeat('0', 64));
+      if h_seq <> p_expected_seq or h_hash <> p_expected_hash then
+        return query select h_seq, h_hash, false;
+        return;
+      end if;
+      if (p_events -> 0 ->> 'seq')::bigint <> h_seq + 1 or (p_events -> 0 ->> 'prev_hash') <> h_hash then
+        raise exception 'audit batch does not continue the chain at %', h_seq;
+      end if;
+      insert into audit_event (seq, time, actor_type, actor_id, actor_name, actor_ip, session_id_hash, request_id,
+          action, target_type, target_id, outcome, fields, reason, error_code, prev_hash, hash)
+        select x.seq, x."time", x.actor_type, x.actor_id, x.actor_name, x.actor_ip, x.session_id_hash, x.request_id,
+          x.action, x.target_type, x.target_id, x.outcome, x.fields, x.reason, x.error_code, x.prev_hash, x.hash
+        from jsonb_to_recordset(p_events) as x(seq bigint, "time" timestamptz, actor_type text, actor_id text,
+          actor_name text, actor_ip text, session_id_hash text, request_id text, action text, target_type text,
+          target_id text, outcome text, fields text[], reason text, error_code text, prev_hash text, hash text)
+        order by x.seq;
+      return query select (p_events -> -1 ->> 'seq')::bigint, p_events -> -1 ->> 'hash', true;
     end
     $fn$;
 

@@ -56,7 +56,7 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
-// The chain lock is the advisory lock 0x62756c77 ("bulw") taken by bulwark_audit_chain_head().
+// The chain lock is the advisory lock 0x62756c77 ("bulw") taken by bulwark_audit_append().
 
 export interface AuditWriterOptions {
   db: Database;
@@ -76,6 +76,8 @@ export interface AppendedEvent extends AuditEventContent {
 export class AuditWriter {
   private readonly queue: Job[] = [];
   private busyLanes = 0;
+  /** The chain head as of this writer's last commit. */
+  private head: ChainHead | undefined;
   private pumpScheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -135,8 +137,22 @@ export class AuditWriter {
   }
 
   private pump(): void {
+    // Jobs with work run one after another inside their lane, so they are spread over the idle lanes;
+    // event-only jobs cost nothing to run and go together (one commit for all of them).
+    const idle = this.opts.lanes - this.busyLanes;
+    const withWork = this.queue.reduce((n, j) => n + (j.fn ? 1 : 0), 0);
+    const share = Math.min(this.opts.batchMax, Math.max(1, Math.ceil(withWork / Math.max(idle, 1))));
     while (this.busyLanes < this.opts.lanes && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.opts.batchMax);
+      let take = 0;
+      let work = 0;
+      while (take < this.queue.length && take < this.opts.batchMax) {
+        if (this.queue[take]!.fn) {
+          if (work >= share) break;
+          work++;
+        }
+        take++;
+      }
+      const batch = this.queue.splice(0, take);
       this.busyLanes++;
       // Lanes run outside any caller's audited scope so that a nested audited() call cannot inherit it.
       void runOutsideScope(() => this.runBatch(batch)).finally(() => {
@@ -153,30 +169,65 @@ export class AuditWriter {
 
   private async runBatch(batch: Job[]): Promise<void> {
     const results: { ok: boolean; value: unknown }[] = [];
-    let lastSeq = 0;
+    let head: ChainHead | undefined;
     try {
-      await this.opts.db.system.transaction().execute(async (trx) => {
-        const events: Omit<AuditEventContent, 'seq'>[] = [];
-        for (const job of batch) {
-          const { event, ok, value } = await this.runJob(trx, job);
-          events.push(event);
-          results.push({ ok, value });
-        }
-        const appended = await appendToChain(trx, events);
-        lastSeq = appended.at(-1)?.seq ?? 0;
-      });
+      if (batch.every((j) => !j.fn)) {
+        // Events only (denials, records): one autocommitted statement, durable when it returns.
+        const events = batch.map((job) => this.eventOf(job, job.outcome ?? 'ok', job.errorCode ?? null));
+        head = await this.append(this.opts.db.system, events);
+        for (let i = 0; i < batch.length; i++) results.push({ ok: true, value: undefined });
+      } else {
+        await this.opts.db.system.transaction().execute(async (trx) => {
+          const events: Omit<AuditEventContent, 'seq'>[] = [];
+          for (const job of batch) {
+            const { event, ok, value } = await this.runJob(trx, job);
+            events.push(event);
+            results.push({ ok, value });
+          }
+          head = await this.append(trx, events);
+        });
+      }
     } catch (err) {
       // The batch did not commit: nothing of it is durable, so every caller gets the error.
+      this.head = undefined;
       this.opts.onError?.(err);
       for (const job of batch) job.reject(err);
       return;
     }
-    this.opts.onCommitted?.(lastSeq, batch.length);
+    // Only a committed head is remembered; a stale one merely costs a retry in append().
+    if (head && (!this.head || head.seq > this.head.seq)) this.head = head;
+    this.opts.onCommitted?.(head?.seq ?? 0, batch.length);
     batch.forEach((job, i) => {
       const r = results[i]!;
       if (r.ok) job.resolve(r.value);
       else job.reject(r.value);
     });
+  }
+
+  /**
+   * Links events onto the chain head and appends them with bulwark_audit_append (lock, head check and insert
+   * in one round trip). The head is remembered from the last commit; when another writer moved it, the
+   * function returns the real head and the batch is re-linked. Inside a transaction the lock, once taken, is
+   * held to commit, so the second attempt cannot miss.
+   */
+  private async append(db: Kysely<DB>, events: Omit<AuditEventContent, 'seq'>[]): Promise<ChainHead> {
+    let head = this.head;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const rows = head ? linkEvents(head, events).map(toRow) : [];
+      const res = await sql<{ head_seq: number | string; head_hash: string; appended: boolean }>`
+        select head_seq, head_hash, appended
+        from bulwark_audit_append(${head?.seq ?? -1}, ${head?.hash ?? ''}, ${JSON.stringify(rows)}::jsonb)`.execute(db);
+      const r = res.rows[0]!;
+      const actual = { seq: Number(r.head_seq), hash: r.head_hash };
+      if (r.appended) return actual;
+      head = actual;
+    }
+    throw new Error('the audit chain head kept moving: too many concurrent writers');
+  }
+
+  private eventOf(job: Job, outcome: AuditOutcome, errorCode: string | null): Omit<AuditEventContent, 'seq'> {
+    const target = { type: job.spec.target?.type ?? null, id: job.spec.target?.id ?? null };
+    return makeEvent(this.opts.clock, job.ctx, job.spec, target, job.spec.fields ?? [], outcome, errorCode);
   }
 
   private async runJob(
@@ -253,38 +304,26 @@ function makeEvent(
   };
 }
 
-/**
- * Links events into the hash chain and inserts them, inside the caller's transaction. Holds the chain lock
- * until that transaction ends, so the head read here is the head when it commits.
- */
-export async function appendToChain(
-  trx: Kysely<DB>,
-  events: Omit<AuditEventContent, 'seq'>[],
-): Promise<AppendedEvent[]> {
-  if (events.length === 0) return [];
-  // Lock and head in one round trip (see bulwark_audit_chain_head in the foundation migration).
-  const head = (await sql<{ seq: number | string; hash: string }>`select seq, hash from bulwark_audit_chain_head()`.execute(trx)).rows[0];
-  let seq = head ? Number(head.seq) : 0;
-  let prev = head ? head.hash : GENESIS_HASH;
-  const rows: AppendedEvent[] = [];
-  for (const e of events) {
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** Gives events their sequence numbers and chain hashes, continuing from head. */
+export function linkEvents(head: ChainHead, events: Omit<AuditEventContent, 'seq'>[]): AppendedEvent[] {
+  let seq = head.seq;
+  let prev = head.hash;
+  return events.map((e) => {
     seq += 1;
     const content: AuditEventContent = { seq, ...e };
     const hash = chainHash(prev, content);
-    rows.push({ ...content, prevHash: prev, hash });
+    const row = { ...content, prevHash: prev, hash };
     prev = hash;
-  }
-  // Large batches are split to stay under the protocol's bind-parameter limit (17 columns per row).
-  for (let i = 0; i < rows.length; i += 2000) {
-    await trx
-      .insertInto('audit_event')
-      .values(rows.slice(i, i + 2000).map(toRow))
-      .execute();
-  }
-  return rows;
+    return row;
+  });
 }
 
-function toRow(e: AppendedEvent): Insertable<AuditEventTable> {
+function toRow(e: AppendedEvent): Insertable<AuditEventTable> & { time: string } {
   return {
     seq: e.seq,
     time: e.time,
