@@ -6,7 +6,7 @@
 //   <dir>/leaves.bin                 32-byte leaf hashes, event 1 first (append-only, fsynced)
 //   <dir>/checkpoint-<size>.txt      C2SP signed checkpoint notes
 //   <dir>/verifier-key.txt           the Ed25519 verifier key (public)
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LEAVES = 'leaves.bin';
@@ -23,6 +23,18 @@ export class AnchorStore {
   readLeaves(): Buffer {
     const p = join(this.dir, LEAVES);
     return existsSync(p) ? readFileSync(p) : Buffer.alloc(0);
+  }
+
+  /** Number of anchored leaf hashes. */
+  leafCount(): number {
+    const p = join(this.dir, LEAVES);
+    return existsSync(p) ? Math.floor(statSync(p).size / 32) : 0;
+  }
+
+  /** Anchored leaf hashes from index `from` (0-based) on, concatenated. */
+  readLeavesFrom(from: number): Buffer {
+    const all = this.readLeaves();
+    return all.subarray(from * 32, Math.floor(all.length / 32) * 32);
   }
 
   /** Appends leaf hashes and fsyncs before returning. */

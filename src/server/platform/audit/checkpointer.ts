@@ -139,6 +139,7 @@ export class Checkpointer {
       const locked = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${CHECKPOINT_LOCK_KEY}) as ok`.execute(conn);
       if (!locked.rows[0]?.ok) return this.range.size;
       try {
+        await this.catchUp(conn);
         for (;;) {
           const rows = await conn
             .selectFrom('audit_event')
@@ -190,6 +191,26 @@ export class Checkpointer {
         await sql`select pg_advisory_unlock(${CHECKPOINT_LOCK_KEY})`.execute(conn);
       }
     });
+  }
+
+  /**
+   * Another process sharing this checkpoint directory (a CLI command beside the server) may have anchored
+   * events since this one last did: the directory is the source of truth, so read what it added before
+   * anchoring more. Called under the checkpoint lock.
+   */
+  private async catchUp(conn: Kysely<DB>): Promise<void> {
+    const anchored = this.o.store.leafCount();
+    if (anchored < this.range.size) {
+      throw new AnchorMismatchError(`leaves.bin shrank from ${this.range.size} to ${anchored} hashes; run \`bulwark audit verify\``);
+    }
+    if (anchored === this.range.size) return;
+    const extra = this.o.store.readLeavesFrom(this.range.size);
+    for (let i = 0; i < extra.length; i += 32) this.range.append(extra.subarray(i, i + 32));
+    const row = await conn.selectFrom('audit_event').select('hash').where('seq', '=', anchored).executeTakeFirst();
+    if (!row) throw new AnchorMismatchError(`the database has fewer events than the ${anchored} anchored outside it`);
+    this.lastHash = row.hash;
+    const latest = this.o.store.readCheckpoints().at(-1);
+    if (latest) this.signedSize = parseCheckpointNote(latest).size;
   }
 
   /** The current anchored tree size and root. */
