@@ -1,40 +1,10 @@
 // The audit log over the API: list (audited itself), status, verification and signed export.
 import { z } from 'zod';
+import { AuditEventsPage, AuditFilterValue, AuditStatus, AuditVerifyResult } from '../../../contracts/audit.js';
 import type { Container } from '../../container.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
 
-const Event = z.object({
-  seq: z.number(),
-  time: z.string(),
-  actorType: z.string(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  actorIp: z.string().nullable(),
-  sessionIdHash: z.string().nullable(),
-  requestId: z.string().nullable(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  outcome: z.string(),
-  fields: z.array(z.string()),
-  reason: z.string().nullable(),
-  errorCode: z.string().nullable(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-
-const Verify = z.object({
-  ok: z.boolean(),
-  eventsChecked: z.number(),
-  treeSize: z.number(),
-  rootHash: z.string(),
-  checkpointsChecked: z.number(),
-  firstBadSeq: z.number().optional(),
-  problem: z.string().optional(),
-  verifierKey: z.string(),
-});
-
-const ident = z.string().max(200).regex(/^[\w.:@/-]+$/, 'letters, digits and . : @ / - _ only');
+const ident = AuditFilterValue;
 
 /** Registers /api/v1/audit/*. */
 export function registerAuditRoutes(t: TypedApp, c: Container): void {
@@ -53,7 +23,7 @@ export function registerAuditRoutes(t: TypedApp, c: Container): void {
           targetType: ident.optional(),
           targetId: ident.optional(),
         }),
-        response: { 200: z.object({ events: z.array(Event), nextBefore: z.number().nullable() }) },
+        response: { 200: AuditEventsPage },
       },
     },
     async (req) => c.audit.list(req.actor, req.query),
@@ -66,14 +36,7 @@ export function registerAuditRoutes(t: TypedApp, c: Container): void {
       schema: {
         tags: ['audit'],
         summary: 'Anchored tree size, latest signed checkpoint and the verifier key',
-        response: {
-          200: z.object({
-            verifierKey: z.string(),
-            origin: z.string(),
-            anchored: z.object({ size: z.number(), rootHash: z.string() }),
-            latestCheckpoint: z.string().nullable(),
-          }),
-        },
+        response: { 200: AuditStatus },
       },
     },
     async () => c.audit.status(),
@@ -81,7 +44,7 @@ export function registerAuditRoutes(t: TypedApp, c: Container): void {
 
   t.post(
     '/api/v1/audit/verify',
-    { config: { permission: 'audit.read' }, schema: { tags: ['audit'], summary: 'Verify chain, tree and signatures now', response: { 200: Verify } } },
+    { config: { permission: 'audit.read' }, schema: { tags: ['audit'], summary: 'Verify chain, tree and signatures now', response: { 200: AuditVerifyResult } } },
     async (req) => {
       const result = await c.audit.verify();
       await c.writer.record(req.actor, { action: 'audit.verify', target: { type: 'audit_log', id: String(result.treeSize) } }, result.ok ? 'ok' : 'error', result.ok ? null : 'audit_log_tampered');

@@ -19,7 +19,7 @@ import type { AuditEventTable, DB } from '../db/schema.js';
 import { inAuditedScope, runInAuditedScope, runOutsideScope } from '../db/scope.js';
 import { AppError } from '../http/errors.js';
 import type { ActorContext } from '../http/request-context.js';
-import { chainHash, GENESIS_HASH, type AuditEventContent, type AuditOutcome } from './canonical.js';
+import { chainHash, type AuditEventContent, type AuditOutcome } from './canonical.js';
 
 /** A transaction handle that exists only inside audited(); repositories take nothing else. */
 export type AuditedTx = Transaction<DB> & { readonly __audited: true };

@@ -1,51 +1,13 @@
 // Server state of the audit log: events (keyset pages, newest first), anchoring status, verification and the
-// signed export. Response shapes mirror src/server/modules/audit/audit.routes.ts and are checked with Zod.
+// signed export. Response shapes are the shared contracts (src/contracts/audit.ts), checked with Zod.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import { apiDownload, apiRequest, type ApiDownload } from '../../api.js';
+import { AuditEvent, AuditEventsPage, AuditStatus, AuditVerifyResult, FILTER_VALUE } from '../../../contracts/audit.js';
 
-export const AuditEvent = z.object({
-  seq: z.number(),
-  time: z.string(),
-  actorType: z.string(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  actorIp: z.string().nullable(),
-  sessionIdHash: z.string().nullable(),
-  requestId: z.string().nullable(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  outcome: z.string(),
-  fields: z.array(z.string()),
-  reason: z.string().nullable(),
-  errorCode: z.string().nullable(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-export type AuditEvent = z.infer<typeof AuditEvent>;
-
-const EventsPage = z.object({ events: z.array(AuditEvent), nextBefore: z.number().nullable() });
-
-export const AuditStatus = z.object({
-  verifierKey: z.string(),
-  origin: z.string(),
-  anchored: z.object({ size: z.number(), rootHash: z.string() }),
-  latestCheckpoint: z.string().nullable(),
-});
-export type AuditStatus = z.infer<typeof AuditStatus>;
-
-export const VerifyResult = z.object({
-  ok: z.boolean(),
-  eventsChecked: z.number(),
-  treeSize: z.number(),
-  rootHash: z.string(),
-  checkpointsChecked: z.number(),
-  firstBadSeq: z.number().optional(),
-  problem: z.string().optional(),
-  verifierKey: z.string(),
-});
-export type VerifyResult = z.infer<typeof VerifyResult>;
+export { AuditEvent, AuditStatus, FILTER_VALUE };
+export const VerifyResult = AuditVerifyResult;
+export type VerifyResult = AuditVerifyResult;
+const EventsPage = AuditEventsPage;
 
 /** The filters the events endpoint accepts; empty means "any". */
 export interface AuditFilters {
@@ -56,9 +18,6 @@ export interface AuditFilters {
 }
 
 export const FILTER_KEYS = ['action', 'actorId', 'targetType', 'targetId'] as const satisfies readonly (keyof AuditFilters)[];
-
-/** What the server accepts in a filter value (same rule as its `ident` schema). */
-export const FILTER_VALUE = /^[\w.:@/-]{1,200}$/;
 
 const PAGE_SIZE = 100;
 

@@ -1,19 +1,11 @@
 // Server state of the key rings: versions, how many values each still protects, and rotation.
-// Response shapes mirror src/server/modules/keys/keys.routes.ts and are checked with Zod. No key material
+// Response shapes are the shared contracts (src/contracts/keys.ts), checked with Zod. No key material
 // ever reaches the browser: the server sends versions and counts only.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import { apiRequest } from '../../api.js';
+import { KeyStatus, RotateResponse } from '../../../contracts/keys.js';
 
-export const KeyStatus = z.object({
-  provider: z.string(),
-  rings: z.array(z.object({ purpose: z.string(), version: z.number(), status: z.string(), createdAt: z.string(), retiredAt: z.string().nullable() })),
-  usage: z.array(z.object({ version: z.number(), values: z.number(), subjectKeys: z.number() })),
-  subjectKeys: z.object({ live: z.number(), destroyed: z.number() }),
-});
-export type KeyStatus = z.infer<typeof KeyStatus>;
-
-const RotateResponse = z.object({ version: z.number() });
+export { KeyStatus };
 
 /** The ring whose versions encrypt trader fields and wrap per-subject keys (the one rotation adds to). */
 export const FIELD_PURPOSE = 'field';
