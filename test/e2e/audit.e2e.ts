@@ -7,48 +7,13 @@
 // through the UI. Screenshots land in test-results/e2e/audit-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import * as OTPAuth from 'otpauth';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { verifyExportBundle } from '../../src/server/platform/audit/bundle.js';
 import { systemClock } from '../../src/server/platform/clock.js';
 import { startTestServer } from '../helpers/server.js';
 import { createMember } from '../helpers/staff.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join('test-results', 'e2e');
-const PERIOD_MS = 30_000;
-
-const admin = {
-  displayName: 'Ada Administrator',
-  email: 'ada.admin@example.test',
-  password: 'correct horse battery staple vault',
-};
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-interface PageLog {
-  consoleErrors: string[];
-  pageErrors: string[];
-}
-
-// Reports every securitypolicyviolation event (Chrome does not log all of them to the console).
-const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) => {
-  console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
-});`;
-
-function watch(page: Page, log: PageLog): void {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log.consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => log.pageErrors.push(String(err)));
-}
-
-function cspViolations(log: PageLog): string[] {
-  return log.consoleErrors.filter((t) => /CSP violation|Content Security Policy|Refused to (execute|load|apply|evaluate|connect|frame)/i.test(t));
-}
+import { admin, assertNoCspViolationsOrPageErrors, closeAll, openBrowser, prepareRun, shot as screenshot, signInThroughForm, timeStep, totpFor, waitForStepAfter, type PageLog, type Server } from './browser.js';
 
 /**
  * Console errors other than the refusals this test provokes on purpose: the session probe on the sign-in
@@ -58,30 +23,9 @@ function unexpectedConsoleErrors(log: PageLog): string[] {
   return log.consoleErrors.filter((t) => !/^Failed to load resource: the server responded with a status of (401|403|404) /.test(t));
 }
 
-function totpFor(secret: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
-}
-
-async function waitForStepAfter(usedStep: number): Promise<void> {
-  const wait = (usedStep + 1) * PERIOD_MS - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 250));
-}
-
-/** A full-page screenshot from the top (the sticky header otherwise lands mid-page); `viewport` for modals. */
-async function shot(page: Page, name: string, opts: { viewport?: boolean } = {}): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: !opts.viewport });
-}
-
-function buildWeb(): void {
-  if (process.env.BULWARK_E2E_SKIP_BUILD === '1' && existsSync(join('dist', 'web', 'index.html'))) return;
-  // NODE_ENV is 'test' under the test runner; Vite would then bundle React's development build (with
-  // StrictMode's doubled effects and requests). Test what ships: the production build.
-  const res = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  assert.equal(res.status, 0, 'vite build of the web UI failed');
+/** Screenshots from the top: the sticky header otherwise lands mid-page. `viewport` for modals. */
+function shot(page: Page, name: string, opts: { viewport?: boolean } = {}): Promise<void> {
+  return screenshot(page, name, { ...opts, fromTop: true });
 }
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
@@ -93,36 +37,24 @@ async function postJson(url: string, body: unknown): Promise<Record<string, unkn
 
 describe('audit log and encryption keys in the staff UI', () => {
   let server: Server;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const log: PageLog = { consoleErrors: [], pageErrors: [] };
-  let totpSecret = '';
-  let bootstrapStep = 0;
+  let totpSecret: string;
+  let bootstrapStep: number;
   let eventsBeforeFilter = 0;
 
   const nav = () => page.getByRole('navigation', { name: 'Sections' });
   const rows = () => page.getByTestId('audit-row');
 
-  async function signIn(m: { email: string; password: string }, secret: string): Promise<void> {
-    await page.getByLabel('Email').fill(m.email);
-    await page.getByLabel('Password').fill(m.password);
-    await page.getByLabel('6-digit code').fill(totpFor(secret).generate());
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-name').waitFor();
-  }
-
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
-    buildWeb();
+    prepareRun();
     server = await startTestServer();
 
     // The first administrator, through the API.
     const token = new URL(server.bootstrapUrl).hash.slice('#token='.length);
     const started = await postJson(`${server.baseUrl}/api/v1/bootstrap/start`, { token });
     totpSecret = String(started.totpSecret);
-    bootstrapStep = Math.floor(Date.now() / PERIOD_MS);
+    bootstrapStep = timeStep();
     await postJson(`${server.baseUrl}/api/v1/bootstrap/complete`, {
       token,
       displayName: admin.displayName,
@@ -131,28 +63,16 @@ describe('audit log and encryption keys in the staff UI', () => {
       totpCode: totpFor(totpSecret).generate(),
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC', acceptDownloads: true });
-    await context.addInitScript(REPORT_CSP_VIOLATIONS);
-    page = await context.newPage();
-    watch(page, log);
+    page = await openBrowser(log, { contextOptions: { acceptDownloads: true } });
   });
 
-  after(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-  });
+  after(() => closeAll(page, server));
 
   it('signs in and opens the audit log from the navigation', async () => {
     await page.goto(`${server.baseUrl}/login`);
     // A TOTP code is accepted once per time step: the bootstrap used this one.
     await waitForStepAfter(bootstrapStep);
-    await signIn(admin, totpSecret);
+    await signInThroughForm(page, admin, totpSecret);
     const link = nav().getByRole('link', { name: 'Audit log', exact: true });
     await link.click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
@@ -321,7 +241,7 @@ describe('audit log and encryption keys in the staff UI', () => {
     const auditor = await createMember(server.app, systemClock, { email: 'audrey.auditor@example.test', roles: ['auditor'], displayName: 'Audrey Auditor' });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
-    await signIn(auditor, auditor.secret);
+    await signInThroughForm(page, auditor, auditor.secret);
     await page.goto(`${server.baseUrl}/settings/keys`);
     await page.getByTestId('forbidden').waitFor();
     // Still inside the shell: header and navigation stay.
@@ -349,8 +269,7 @@ describe('audit log and encryption keys in the staff UI', () => {
   });
 
   it('never violated the Content-Security-Policy and threw no page errors', () => {
-    assert.deepEqual(cspViolations(log), [], 'CSP violations in the browser console');
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assertNoCspViolationsOrPageErrors(log);
     assert.deepEqual(unexpectedConsoleErrors(log), [], 'console errors');
   });
 });

@@ -7,83 +7,12 @@
 // Screenshots of every page land in test-results/e2e/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import * as OTPAuth from 'otpauth';
+import type { Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join('test-results', 'e2e');
-const PERIOD_MS = 30_000;
-
-const admin = {
-  displayName: 'Ada Administrator',
-  email: 'ada.admin@example.test',
-  password: 'correct horse battery staple vault',
-};
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-/** Console messages and uncaught errors of a page, to assert the CSP was never violated. */
-interface PageLog {
-  consoleErrors: string[];
-  pageErrors: string[];
-}
-
-function watch(page: Page, log: PageLog): void {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log.consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => log.pageErrors.push(String(err)));
-}
-
-// Chrome logs most CSP refusals to the console, but not all: a caught `new Function` probe
-// (Zod does one) only fires a securitypolicyviolation event. This listener, injected by
-// Playwright before any page script (and not subject to the page's CSP), reports every one.
-const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) => {
-  console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
-});`;
-
-function cspViolations(log: PageLog): string[] {
-  return log.consoleErrors.filter((t) => /CSP violation|Content Security Policy|Refused to (execute|load|apply|evaluate|connect|frame)/i.test(t));
-}
-
-function totpFor(secret: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
-}
-
-function timeStep(at = Date.now()): number {
-  return Math.floor(at / PERIOD_MS);
-}
-
-/** A code may be accepted only once per time step: wait until the step after `usedStep` begins. */
-async function waitForStepAfter(usedStep: number): Promise<void> {
-  const next = (usedStep + 1) * PERIOD_MS;
-  const wait = next - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 250));
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-function buildWeb(): void {
-  if (process.env.BULWARK_E2E_SKIP_BUILD === '1' && existsSync(join('dist', 'web', 'index.html'))) return;
-  // NODE_ENV is 'test' under the test runner; Vite would then bundle React's development build (with
-  // StrictMode's doubled effects and requests). Test what ships: the production build.
-  const res = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  assert.equal(res.status, 0, 'vite build of the web UI failed');
-}
+import { admin, assertNoCspViolationsOrPageErrors, closeAll, openBrowser, prepareRun, shot, signInThroughForm, timeStep, totpFor, waitForStepAfter, type PageLog, type Server } from './browser.js';
 
 describe('first administrator: bootstrap, sign-in and the shell', () => {
   let server: Server;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const log: PageLog = { consoleErrors: [], pageErrors: [] };
   let totpSecret = '';
@@ -93,46 +22,17 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
   async function signIn(afterStep: number): Promise<number> {
     // A code's time step may not be reused: wait for the next one.
     await waitForStepAfter(afterStep);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    const step = timeStep();
-    await page.getByLabel('6-digit code').fill(totpFor(totpSecret).generate());
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-name').waitFor();
-    return step;
+    return signInThroughForm(page, admin, totpSecret);
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
-    buildWeb();
+    prepareRun();
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-    await context.addInitScript(REPORT_CSP_VIOLATIONS);
     // A controllable clock in the page (time flows normally until fast-forwarded) for the idle lock.
-    await context.clock.install();
-    page = await context.newPage();
-    watch(page, log);
+    page = await openBrowser(log, { clock: true });
   });
 
-  after(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-  });
+  after(() => closeAll(page, server));
 
   it('serves the UI under a strict Content-Security-Policy', async () => {
     const res = await page.goto(`${server.baseUrl}/login`);
@@ -290,7 +190,6 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
   });
 
   it('never violated the Content-Security-Policy and threw no page errors', () => {
-    assert.deepEqual(cspViolations(log), [], 'CSP violations in the browser console');
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assertNoCspViolationsOrPageErrors(log);
   });
 });
