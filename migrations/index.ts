@@ -1,7 +1,9 @@
 // Every migration, listed explicitly in order (no directory scanning: what runs is what is reviewed).
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-21T00-00-00_foundation.js';
+import * as identity from './2026-11-21T06-00-00_identity.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00_foundation': foundation,
+  '2026-11-21T06-00-00_identity': identity,
 };

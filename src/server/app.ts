@@ -18,6 +18,7 @@ import { loggerOptions } from './platform/http/logger.js';
 import { installProblemHandlers } from './platform/http/problem.js';
 import { registerSecurity } from './platform/http/security.js';
 import { registerWeb } from './platform/http/web.js';
+import { registerApprovalRoutes } from './modules/approvals/approvals.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerKeysRoutes } from './modules/keys/keys.routes.js';
 import { registerStaffAuthRoutes } from './modules/staff-auth/staff-auth.routes.js';
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerStaffAuthRoutes(typed, container);
     registerAuditRoutes(typed, container);
     registerKeysRoutes(typed, container);
+    registerApprovalRoutes(typed, container);
     typed.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await registerWeb(app, { enabled: opts.serveWeb ?? true });
 

@@ -13,6 +13,7 @@ import { Vault } from './platform/crypto/vault.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { lockDataDir } from './platform/db/data-dir-lock.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
+import { createApprovalsService } from './modules/approvals/approvals.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDemoService } from './modules/demo/demo.service.js';
 import { createKeysService } from './modules/keys/keys.service.js';
@@ -111,6 +112,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     const audit = createAuditService({ audited, db: db.system, anchors, checkpointer, origin: config.logOrigin, verifierKey: vault.verifierKey, signingKey: vault.signingKey });
     const keys = createKeysService({ audited, db: db.system, vault });
     const demo = createDemoService({ audited, vault, clock });
+    const approvals = createApprovalsService({ audited, clock });
 
     // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
     const redis = config.redisUrl
@@ -137,6 +139,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       audit,
       keys,
       demo,
+      approvals,
       redis,
       keyFileCreated,
       migrationsApplied: applied,

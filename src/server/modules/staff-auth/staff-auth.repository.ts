@@ -1,5 +1,5 @@
 // Staff, sessions and bootstrap tokens: pure Kysely, each function takes the handle it runs on.
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { DB, StaffSessionTable, StaffTable } from '../../platform/db/schema.js';
 
@@ -49,7 +49,7 @@ export async function consumeBootstrapToken(db: Handle, id: number, now: Date): 
 }
 
 /** Inserts a staff member. */
-export async function insertStaff(db: Handle, row: Omit<StaffRow, 'totp_last_step'> & { totp_last_step: number | null }): Promise<void> {
+export async function insertStaff(db: Handle, row: Insertable<StaffTable>): Promise<void> {
   await db.insertInto('staff').values(row).execute();
 }
 
@@ -75,7 +75,7 @@ export async function claimTotpStep(db: Handle, staffId: string, step: number): 
 }
 
 /** Inserts a session. */
-export async function insertSession(db: Handle, row: Omit<SessionRow, 'ended_at' | 'end_reason'>): Promise<void> {
+export async function insertSession(db: Handle, row: Insertable<StaffSessionTable>): Promise<void> {
   await db.insertInto('staff_session').values(row).execute();
 }
 

@@ -7,13 +7,15 @@ export const PERMISSIONS = {
   'keys.rotate': { description: 'Add a key version and re-encrypt in the background', dependsOn: ['keys.read'] },
   'staff.read': { description: 'List staff members', dependsOn: [] },
   'trader.read': { description: 'Read trader profiles (field policy applies)', dependsOn: [] },
+  'approval.read': { description: 'See four-eyes requests', dependsOn: [] },
+  'approval.decide': { description: 'Approve or reject four-eyes requests (each kind also names its own permission)', dependsOn: ['approval.read'] },
 } as const satisfies Record<string, { description: string; dependsOn: readonly string[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export const BUILT_IN_ROLES = {
-  admin: ['audit.read', 'audit.export', 'keys.read', 'keys.rotate', 'staff.read', 'trader.read'],
-  security_officer: ['audit.read', 'audit.export', 'keys.read', 'staff.read'],
+  admin: ['audit.read', 'audit.export', 'keys.read', 'keys.rotate', 'staff.read', 'trader.read', 'approval.read', 'approval.decide'],
+  security_officer: ['audit.read', 'audit.export', 'keys.read', 'staff.read', 'approval.read', 'approval.decide'],
   auditor: ['audit.read', 'audit.export'],
   compliance_officer: ['trader.read'],
   support_junior: [],

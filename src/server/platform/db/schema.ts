@@ -63,6 +63,12 @@ export interface StaffTable {
   status: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  frozen_reason: string | null;
+  allowed_cidrs: Generated<string[]>;
+  password_changed_at: Timestamp | null;
+  invited_by: string | null;
 }
 
 export interface StaffSessionTable {
@@ -76,6 +82,10 @@ export interface StaffSessionTable {
   expires_at: Timestamp;
   ended_at: Timestamp | null;
   end_reason: string | null;
+  mfa_at: Timestamp | null;
+  mfa_method: string | null;
+  idle_timeout_ms: Generated<number>;
+  country: string | null;
 }
 
 export interface BootstrapTokenTable {
@@ -121,6 +131,130 @@ export interface TraderBalanceTable {
   updated_at: Timestamp;
 }
 
+export interface RoleTable {
+  name: string;
+  description: Generated<string>;
+  builtin: Generated<boolean>;
+  privileged: Generated<boolean>;
+  require_hardware_key: Generated<boolean>;
+  idle_timeout_minutes: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RolePermissionTable {
+  role: string;
+  permission: string;
+}
+
+export interface RoleFieldPolicyTable {
+  role: string;
+  field_class: string;
+  visibility: string;
+}
+
+export interface StaffInvitationTable {
+  id: string;
+  kind: string;
+  token_hash: string;
+  staff_id: string | null;
+  email_ct: Bytes | null;
+  email_bidx: Bytes | null;
+  display_name: string | null;
+  roles: Generated<string[]>;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  pending_totp_ct: Bytes | null;
+}
+
+export interface WebauthnCredentialTable {
+  id: string;
+  staff_id: string;
+  name: string;
+  public_key: Bytes;
+  counter: Int8;
+  transports: Generated<string[]>;
+  aaguid: string | null;
+  device_type: string | null;
+  backed_up: Generated<boolean>;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface WebauthnChallengeTable {
+  id: string;
+  staff_id: string | null;
+  session_hash: string | null;
+  purpose: string;
+  challenge: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface RecoveryCodeTable {
+  staff_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SignInThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  last_failure_at: Timestamp | null;
+  blocked_until: Timestamp | null;
+}
+
+export interface StaffKnownLocationTable {
+  staff_id: string;
+  kind: string;
+  value: string;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+}
+
+export interface SecurityAlertTable {
+  id: string;
+  kind: string;
+  severity: string;
+  staff_id: string | null;
+  summary: string;
+  details: ColumnType<unknown, string, string>;
+  status: Generated<string>;
+  created_at: Timestamp;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  resolution: string | null;
+}
+
+export interface ApprovalRequestTable {
+  id: string;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  reason: string;
+  maker_id: string;
+  status: string;
+  checker_id: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface EmailOutboxTable {
+  id: string;
+  to_ct: Bytes;
+  subject: string;
+  body_ct: Bytes;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  error: string | null;
+}
+
 export interface DB {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -132,4 +266,16 @@ export interface DB {
   trader: TraderTable;
   trader_wallet: TraderWalletTable;
   trader_balance: TraderBalanceTable;
+  role: RoleTable;
+  role_permission: RolePermissionTable;
+  role_field_policy: RoleFieldPolicyTable;
+  staff_invitation: StaffInvitationTable;
+  webauthn_credential: WebauthnCredentialTable;
+  webauthn_challenge: WebauthnChallengeTable;
+  recovery_code: RecoveryCodeTable;
+  sign_in_throttle: SignInThrottleTable;
+  staff_known_location: StaffKnownLocationTable;
+  security_alert: SecurityAlertTable;
+  approval_request: ApprovalRequestTable;
+  email_outbox: EmailOutboxTable;
 }

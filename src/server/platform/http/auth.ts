@@ -18,6 +18,8 @@ export interface AuthenticatedStaff {
   csrfHash: string;
   /** The session's CSRF token (derived from the session token; never stored). */
   csrfToken: string;
+  /** Everything the member's roles grant, computed for this request (no cached grants). */
+  permissions?: ReadonlySet<string>;
 }
 
 export interface Authenticator {
@@ -117,9 +119,10 @@ export function installAccessGate(
         throw new AppError(ErrorCode.csrf, 403, 'The request did not carry a valid CSRF token');
       }
     }
-    if (cfg.signedIn === true) return;
     // Grants are read from the session's staff row on every request: a role change applies at once.
-    if (!cfg.permission || !permissionsOf(staff.roles).has(cfg.permission)) {
+    staff.permissions = permissionsOf(staff.roles);
+    if (cfg.signedIn === true) return;
+    if (!cfg.permission || !staff.permissions.has(cfg.permission)) {
       await deps.denials.recordDenied(req.actor, 'access.denied', action);
       throw new AppError(ErrorCode.forbidden, 403, 'You do not have permission to do this');
     }
