@@ -17,6 +17,7 @@ import { createApprovalsService } from './modules/approvals/approvals.service.js
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDemoService } from './modules/demo/demo.service.js';
 import { createKeysService } from './modules/keys/keys.service.js';
+import { createSignInGuard } from './modules/sign-in-guard/sign-in-guard.service.js';
 import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
 import type { ActorContext } from './platform/http/request-context.js';
 
@@ -99,6 +100,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     });
     const audited = writer.audited;
 
+    const signInGuard = createSignInGuard({ audited, writer, db: db.system, clock });
     const staffAuth = createStaffAuthService({
       audited,
       writer,
@@ -140,6 +142,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       keys,
       demo,
       approvals,
+      signInGuard,
       redis,
       keyFileCreated,
       migrationsApplied: applied,
