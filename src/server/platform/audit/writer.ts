@@ -3,15 +3,16 @@
 // audited(ctx, {action, target}, fn) runs fn in a database transaction and appends its audit event in the
 // same transaction. To reach tens of thousands of events per second on two cores, concurrent calls share a
 // transaction: a "lane" takes the waiting jobs, opens ONE transaction, runs each job's fn inside its own
-// SAVEPOINT (so one job's failure rolls back only its own work), then takes the chain lock, links the
-// events into the hash chain, inserts them in one multi-row INSERT and commits once. Every caller gets its
-// answer only after that commit: its event is durable before it is acknowledged. A failed or denied job is
-// rolled back to its savepoint and its `error`/`denied` event is committed with the batch, so the failure is
-// recorded even though its work is not (the same effect as "recorded in its own transaction").
+// SAVEPOINT (so one job's failure rolls back only its own work), links the events onto the chain head and
+// appends them with bulwark_audit_append (chain lock, head check and insert in one round trip), and commits
+// once. Every caller gets its answer only after that commit: its event is durable before it is acknowledged.
+// A failed or denied job is rolled back to its savepoint and its `error`/`denied` event is committed with the
+// batch, so the failure is recorded even though its work is not (the same effect as "recorded in its own
+// transaction").
 //
-// Several lanes run in parallel on PostgreSQL; only the short chain step (lock, read head, insert, commit)
-// is serialised, by a transaction-scoped advisory lock, which also keeps several server processes on one
-// linear chain. PGlite has a single connection, hence a single lane.
+// Several lanes run in parallel on PostgreSQL; only the chain step (lock, head check, insert, commit) is
+// serialised, by a transaction-scoped advisory lock, which also keeps several server processes on one linear
+// chain. PGlite has a single connection, hence a single lane.
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
