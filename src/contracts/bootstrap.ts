@@ -25,14 +25,43 @@ export const BootstrapCompleteRequest = z.object({
   password: Password,
   totpCode: TotpCode,
 });
-export const BootstrapCompleteResponse = z.object({ staffId: z.string(), email: z.string() });
+export const BootstrapCompleteResponse = z.object({
+  staffId: z.string(),
+  email: z.string(),
+  /** Ten single-use recovery codes, shown once (only their hashes are stored). */
+  recoveryCodes: z.array(z.string()),
+});
 
-export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(128), totpCode: TotpCode });
+/** Step 1 of sign-in: email and password. The second factor is a separate request (see contracts/auth.ts). */
+export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(128) });
+
+/**
+ * Where a session stands:
+ *  - `mfa_pending`: the password was right; the only thing the session can do is answer a second-factor
+ *    challenge (or sign out);
+ *  - `enrolment_required`: the member has no (sufficient) second factor yet; the session can only enrol one;
+ *  - `active`: signed in;
+ *  - `locked`: the screen was locked on idle; only a full re-authentication (password + second factor) unlocks it.
+ */
+export const SessionState = z.enum(['active', 'mfa_pending', 'enrolment_required', 'locked']);
+export type SessionState = z.infer<typeof SessionState>;
+export const MfaMethod = z.enum(['totp', 'webauthn', 'recovery']);
+export type MfaMethod = z.infer<typeof MfaMethod>;
+
 export const LoginResponse = z.object({
   staffId: z.string(),
   displayName: z.string(),
   roles: z.array(z.string()),
   csrfToken: z.string(),
+  state: SessionState,
+  /** The second factors the member can answer with now (for `mfa_pending`). */
+  methods: z.array(MfaMethod),
+  /** One of the member's roles requires a security key (WebAuthn); TOTP alone does not complete sign-in. */
+  hardwareKeyRequired: z.boolean(),
+  /** The session's idle timeout (the strictest of the member's roles, at most 15 minutes). */
+  idleTimeoutMs: z.number().int(),
+  /** When a second factor was last used in this session (step-up counts 5 minutes from it). */
+  mfaAt: z.string().nullable(),
 });
 export const MeResponse = LoginResponse;
 

@@ -16,6 +16,18 @@ export const ErrorCode = {
   totpInvalid: 'totp_invalid',
   passwordRejected: 'password_rejected',
   loginFailed: 'login_failed',
+  // Second factor (staff-auth/mfa)
+  mfaRequired: 'mfa_required',
+  mfaEnrolmentRequired: 'mfa_enrolment_required',
+  sessionLocked: 'session_locked',
+  mfaFailed: 'mfa_failed',
+  stepUpRequired: 'step_up_required',
+  reauthRequired: 'reauth_required',
+  reauthFailed: 'reauth_failed',
+  hardwareKeyRequired: 'hardware_key_required',
+  lastFactor: 'last_factor',
+  webauthnFailed: 'webauthn_failed',
+  linkInvalid: 'link_invalid',
   notReady: 'not_ready',
   internal: 'internal_error',
 } as const;

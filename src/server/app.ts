@@ -21,8 +21,14 @@ import { registerWeb } from './platform/http/web.js';
 import { registerApprovalRoutes } from './modules/approvals/approvals.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerKeysRoutes } from './modules/keys/keys.routes.js';
+import { registerRoleRoutes } from './modules/roles/roles.routes.js';
+import { registerTraderRoutes } from './modules/traders/traders.routes.js';
 import { registerStaffAuthRoutes } from './modules/staff-auth/staff-auth.routes.js';
 import { registerSystemRoutes } from './modules/system/system.routes.js';
+import { registerEmailRoutes } from './modules/email/email.routes.js';
+import { registerSecurityRoutes } from './modules/security/security.routes.js';
+import { registerSessionRoutes } from './modules/sessions/sessions.routes.js';
+import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 
 export type App = FastifyInstance;
 
@@ -108,7 +114,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       },
       transform: jsonSchemaTransform,
     });
-    installAccessGate(app, { authenticator: container.staffAuth, denials: container.denials });
+    installAccessGate(app, { authenticator: container.staffAuth, denials: container.denials, permissionsFor: container.roles.permissionsFor });
 
     const typed = app.withTypeProvider<ZodTypeProvider>();
     registerSystemRoutes(typed, container);
@@ -116,6 +122,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerAuditRoutes(typed, container);
     registerKeysRoutes(typed, container);
     registerApprovalRoutes(typed, container);
+    registerRoleRoutes(typed, container);
+    registerTraderRoutes(typed, container);
+    registerStaffRoutes(typed, container);
+    registerSessionRoutes(typed, container);
+    registerSecurityRoutes(typed, container);
+    registerEmailRoutes(typed, container);
     typed.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await registerWeb(app, { enabled: opts.serveWeb ?? true });
 

@@ -17,7 +17,13 @@ import { createApprovalsService } from './modules/approvals/approvals.service.js
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDemoService } from './modules/demo/demo.service.js';
 import { createKeysService } from './modules/keys/keys.service.js';
+import { createRolesService } from './modules/roles/index.js';
+import { createTradersService } from './modules/traders/index.js';
 import { createSignInGuard } from './modules/sign-in-guard/sign-in-guard.service.js';
+import { createEmailService } from './modules/email/email.service.js';
+import { createSecurityService } from './modules/security/security.service.js';
+import { createSessionsService } from './modules/sessions/sessions.service.js';
+import { createStaffService } from './modules/staff/staff.service.js';
 import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
 import type { ActorContext } from './platform/http/request-context.js';
 
@@ -34,6 +40,8 @@ export interface ContainerOptions {
   createKeyFile?: boolean;
   /** Called for each migration applied. */
   onMigration?: (name: string) => void;
+  /** How the sign-in guard waits out throttling delays (tests pass one that does not really sleep). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
@@ -100,7 +108,23 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     });
     const audited = writer.audited;
 
-    const signInGuard = createSignInGuard({ audited, writer, db: db.system, clock });
+    const email = createEmailService({ audited, db: db.system, vault, clock, smtpUrl: config.smtpUrl, from: config.smtpFrom, env: config.env, log });
+    const security = createSecurityService({ audited, clock });
+    const sessions = createSessionsService({ audited, clock });
+    const signInGuard = createSignInGuard({
+      audited,
+      writer,
+      db: db.system,
+      clock,
+      lockAfter: config.signInLockAfter,
+      lockMinutes: config.signInLockMinutes,
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      vault,
+      email,
+      security,
+      sessions,
+      publicUrl: config.publicUrl,
+    });
     const staffAuth = createStaffAuthService({
       audited,
       writer,
@@ -110,11 +134,19 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       https: Boolean(config.tls || config.trustProxy),
       publicUrl: config.publicUrl,
       bootstrapTtlMinutes: config.bootstrapTtlMinutes,
+      guard: signInGuard,
     });
     const audit = createAuditService({ audited, db: db.system, anchors, checkpointer, origin: config.logOrigin, verifierKey: vault.verifierKey, signingKey: vault.signingKey });
     const keys = createKeysService({ audited, db: db.system, vault });
     const demo = createDemoService({ audited, vault, clock });
     const approvals = createApprovalsService({ audited, clock });
+    // Roles are data: the built-in ones are inserted when missing (an administrator's edits are never undone),
+    // and the access gate reads grants from the database on every request.
+    const roles = createRolesService({ audited, grantsDb: db.system, clock, approvals });
+    await roles.ensureBuiltInRoles({ installing: applied.includes('2026-11-21T06-00-00_identity') });
+    for (const [kind, spec] of Object.entries(roles.approvalKinds)) approvals.register(kind, spec);
+    const traders = createTradersService({ audited, vault, clock, roles, revealPerHour: config.revealLimitPerHour });
+    const staff = createStaffService({ audited, db: db.system, vault, clock, email, approvals, guard: signInGuard, sessions, security, publicUrl: config.publicUrl });
 
     // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
     const redis = config.redisUrl
@@ -124,6 +156,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
 
     const running = new Set<Promise<unknown>>();
     if (opts.startJobs) checkpointer.start();
+    if (opts.startJobs) email.start();
     const database = db;
 
     return {
@@ -142,7 +175,13 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       keys,
       demo,
       approvals,
+      roles,
+      traders,
       signInGuard,
+      email,
+      security,
+      sessions,
+      staff,
       redis,
       keyFileCreated,
       migrationsApplied: applied,
@@ -176,6 +215,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       },
       async close() {
         await Promise.allSettled([...running]);
+        await email.close();
         await writer.close();
         await checkpointer.stop();
         await database.close();

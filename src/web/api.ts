@@ -61,9 +61,52 @@ interface RequestOptions<S extends z.ZodType | undefined> {
   body?: unknown;
   schema?: S;
   signal?: AbortSignal;
+  /**
+   * Do not offer a step-up or re-authentication when the server asks for one (the step-up and sign-in calls
+   * themselves, and the one retry after a successful step-up).
+   */
+  noChallenge?: boolean;
 }
 
 type Result<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/**
+ * What the server may ask before it carries out a request: `step_up` (401 step_up_required: a second factor
+ * used within the last 5 minutes) or `reauth` (401 reauth_required: password + second factor, before a change
+ * of sign-in methods).
+ */
+export type AuthChallenge = 'step_up' | 'reauth';
+
+/** Asks the person to confirm (a dialog); resolves true once the server accepted it (the session was rotated). */
+export type AuthChallengeHandler = (kind: AuthChallenge) => Promise<boolean>;
+
+let challengeHandler: AuthChallengeHandler | null = null;
+
+/**
+ * Installs the handler that answers step-up and re-authentication requests (the step-up dialog in
+ * modules/mfa/step-up.tsx). Any API call refused with one of them is retried ONCE after a successful answer,
+ * so pages need no code of their own for it.
+ */
+export function setAuthChallengeHandler(handler: AuthChallengeHandler | null): void {
+  challengeHandler = handler;
+}
+
+function challengeOf(err: unknown): AuthChallenge | null {
+  if (!(err instanceof ApiError) || err.status !== 401) return null;
+  return err.code === 'step_up_required' ? 'step_up' : err.code === 'reauth_required' ? 'reauth' : null;
+}
+
+/** Runs a request; on step_up_required / reauth_required asks the handler, then retries once. */
+async function withChallenge<T>(noChallenge: boolean | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const kind = challengeOf(err);
+    if (!kind || noChallenge || !challengeHandler) throw err;
+    if (!(await challengeHandler(kind))) throw err;
+    return run();
+  }
+}
 
 /** Performs one API call; resolves with the validated body or rejects with an ApiError. */
 export async function apiRequest<S extends z.ZodType | undefined = undefined>(
@@ -71,7 +114,9 @@ export async function apiRequest<S extends z.ZodType | undefined = undefined>(
   path: string,
   options: RequestOptions<S> = {},
 ): Promise<Result<S>> {
-  const res = await send(method, path, 'application/json, application/problem+json', options.body, options.signal);
+  const res = await withChallenge(options.noChallenge, () =>
+    send(method, path, 'application/json, application/problem+json', options.body, options.signal),
+  );
   if (res.status === 204 || options.schema === undefined) return undefined as Result<S>;
 
   let json: unknown;
@@ -96,7 +141,9 @@ export interface ApiDownload {
  * The body is never parsed: a signed file must be saved byte for byte.
  */
 export async function apiDownload(path: string, signal?: AbortSignal): Promise<ApiDownload> {
-  const res = await send('GET', path, 'application/json, application/octet-stream, application/problem+json', undefined, signal);
+  const res = await withChallenge(false, () =>
+    send('GET', path, 'application/json, application/octet-stream, application/problem+json', undefined, signal),
+  );
   return { blob: await res.blob(), filename: attachmentFilename(res.headers.get('content-disposition')) };
 }
 

@@ -12,14 +12,29 @@ import { NotAvailablePage } from './modules/shell/not-available-page.js';
 import { SECTIONS } from './modules/shell/sections.js';
 import { SettingsPage } from './modules/shell/settings-page.js';
 import { ShellLayout } from './modules/shell/shell-layout.js';
+import { AlertsPage } from './modules/security/alerts-page.js';
+import { MySessionsPage } from './modules/sessions/my-sessions-page.js';
+import { InvitationsPage } from './modules/staff/invitations-page.js';
+import { OutboxPage } from './modules/staff/outbox-page.js';
+import { ResetPasswordPage } from './modules/staff/reset-password-page.js';
+import { StaffPage } from './modules/staff/staff-page.js';
+import { ApprovalsPage } from './modules/approvals/approvals-page.js';
+import { RolePreviewPage } from './modules/roles/role-preview-page.js';
+import { RolesPage } from './modules/roles/roles-page.js';
 
 // Used once in a deployment's life, and the only user of the QR-code library: loaded on demand.
 const BootstrapPage = lazy(async () => ({ default: (await import('./modules/bootstrap/bootstrap-page.js')).BootstrapPage }));
+// Accepting an invitation also draws a QR code: loaded on demand as well.
+const AcceptInvitationPage = lazy(async () => ({ default: (await import('./modules/staff/accept-invitation-page.js')).AcceptInvitationPage }));
+// Second-factor enrolment and the Security page draw QR codes too: loaded on demand.
+const EnrolPage = lazy(async () => ({ default: (await import('./modules/mfa/enrol-page.js')).EnrolPage }));
+const SecurityPage = lazy(async () => ({ default: (await import('./modules/mfa/security-page.js')).SecurityPage }));
 
 // The page of each section marked ready in sections.ts; the others show "not available yet".
 const SECTION_PAGES: Partial<Record<string, ReactNode>> = {
   audit: <AuditPage />,
   settings: <SettingsPage />,
+  staff: <StaffPage />,
 };
 
 function PageLoading() {
@@ -44,7 +59,24 @@ export const routes: RouteObject[] = [
           </Suspense>
         ),
       },
+      {
+        path: '/invite',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <AcceptInvitationPage />
+          </Suspense>
+        ),
+      },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
       { path: '/login', element: <LoginPage /> },
+      {
+        path: '/mfa/enrol',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <EnrolPage />
+          </Suspense>
+        ),
+      },
       { path: '/session-ended', element: <SessionEndedPage /> },
       { path: '/forbidden', element: <ForbiddenPage /> },
       {
@@ -64,6 +96,21 @@ export const routes: RouteObject[] = [
                     element: (section.ready ? SECTION_PAGES[section.path] : undefined) ?? <NotAvailablePage section={section} />,
                   })),
                   { path: 'settings/keys', element: <KeysPage /> },
+                  { path: 'staff/invitations', element: <InvitationsPage /> },
+                  { path: 'staff/alerts', element: <AlertsPage /> },
+                  { path: 'staff/outbox', element: <OutboxPage /> },
+                  { path: 'staff/roles', element: <RolesPage /> },
+                  { path: 'staff/roles/preview', element: <RolePreviewPage /> },
+                  { path: 'staff/approvals', element: <ApprovalsPage /> },
+                  { path: 'sessions', element: <MySessionsPage /> },
+                  {
+                    path: 'security',
+                    element: (
+                      <Suspense fallback={<p className="muted">Loading…</p>}>
+                        <SecurityPage />
+                      </Suspense>
+                    ),
+                  },
                   { path: 'home', element: <Navigate to="/" replace /> },
                 ],
               },

@@ -8,17 +8,29 @@ import { isApiError } from './api.js';
 import { createAppRouter } from './app.js';
 import { endSession, meQueryKey } from './modules/auth/session.js';
 import { captureBootstrapToken } from './modules/bootstrap/bootstrap-token.js';
+import { StepUpProvider } from './modules/mfa/step-up.js';
 import './styles.css';
 
-// Take a bootstrap token out of the address bar before anything else runs (router, history).
-if (window.location.pathname === '/bootstrap') captureBootstrapToken();
+// Take a one-time token (bootstrap, invitation, password reset) out of the address bar before anything else
+// runs (router, history).
+if (['/bootstrap', '/invite', '/reset-password'].includes(window.location.pathname)) captureBootstrapToken();
 
 const router = createAppRouter();
+
+// 401s that do not mean "the session ended": the server asks for a step-up or a re-authentication (the
+// step-up dialog answers them), or a second factor was not accepted.
+const CHALLENGES = new Set(['step_up_required', 'reauth_required', 'mfa_failed', 'reauth_failed']);
+// 403s that mean the session changed state (locked in another tab, a role now requires a key): re-read it.
+const STATE_CHANGES = new Set(['mfa_required', 'mfa_enrolment_required', 'session_locked']);
 
 // A 401 on any signed-in request means the server ended the session (idle lock, expiry,
 // revocation): forget it and let the guard send the member to the "session ended" page.
 function onApiError(error: unknown, isAuthCall: boolean): void {
-  if (isApiError(error) && error.status === 401 && !isAuthCall) {
+  if (isApiError(error) && error.status === 403 && STATE_CHANGES.has(error.code)) {
+    void queryClient.invalidateQueries({ queryKey: meQueryKey });
+    return;
+  }
+  if (isApiError(error) && error.status === 401 && !isAuthCall && !CHALLENGES.has(error.code)) {
     endSession(queryClient, 'expired');
     void router.navigate('/session-ended', { replace: true });
   }
@@ -48,7 +60,10 @@ if (!container) throw new Error('missing #root');
 createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      {/* Answers step_up_required / reauth_required from any page with a dialog, then retries the request. */}
+      <StepUpProvider>
+        <RouterProvider router={router} />
+      </StepUpProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

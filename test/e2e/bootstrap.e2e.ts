@@ -108,7 +108,17 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     await page.getByRole('button', { name: 'Create administrator account' }).click();
     await page.getByRole('heading', { name: 'Administrator account created' }).waitFor();
     assert.ok(await page.getByText(admin.email).isVisible());
+    // Ten recovery codes, shown once; the way on appears only once the administrator says they saved them.
+    const codes = page.getByTestId('recovery-codes');
+    await codes.waitFor();
+    assert.equal(await codes.locator('ol.recovery-codes li').count(), 10);
+    assert.equal(await page.getByRole('link', { name: 'Go to sign in' }).count(), 0);
+    assert.ok(await page.getByRole('button', { name: 'Continue' }).isDisabled());
     await shot(page, '06-bootstrap-done');
+    await page.getByLabel('I have saved these recovery codes somewhere safe').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Go to sign in' }).waitFor();
+    assert.equal(await page.getByTestId('recovery-codes').count(), 0, 'the codes are gone from the page');
   });
 
   it('refuses a wrong sign-in with one generic message', async () => {
@@ -116,7 +126,6 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
     await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
     assert.equal(await page.getByLabel('Email').inputValue(), admin.email, 'email carried over from set-up');
     await page.getByLabel('Password').fill('not the right password at all');
-    await page.getByLabel('6-digit code').fill('000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText(/Sign-in failed/).waitFor();
     assert.equal(new URL(page.url()).pathname, '/login');

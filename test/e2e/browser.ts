@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import * as OTPAuth from 'otpauth';
 import type { TestServer } from '../helpers/server.js';
 
@@ -66,17 +66,75 @@ export async function waitForStepAfter(usedStep: number): Promise<void> {
   if (wait > 0) await new Promise((r) => setTimeout(r, wait + 250));
 }
 
+/** The virtual authenticator (Chromium's CDP WebAuthn domain) of each page, once added. */
+const authenticators = new WeakMap<Page, { cdp: CDPSession; id: string }>();
+
 /**
- * Fills in the sign-in form with a current code and waits for the shell. Returns the time step the code
- * was generated in (it may not be used again).
+ * Gives the page a virtual security key (CTAP2, USB, resident keys, user verification that succeeds), as a
+ * person plugging in a YubiKey with a PIN would. Idempotent per page.
+ */
+export async function ensureVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; id: string }> {
+  const known = authenticators.get(page);
+  if (known) return known;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  const a = { cdp, id: authenticatorId };
+  authenticators.set(page, a);
+  return a;
+}
+
+/** The credentials the page's virtual authenticator holds (none if it has no authenticator). */
+export async function virtualCredentials(page: Page): Promise<{ credentialId: string; signCount: number }[]> {
+  const a = authenticators.get(page);
+  if (!a) return [];
+  const { credentials } = await a.cdp.send('WebAuthn.getCredentials', { authenticatorId: a.id });
+  return credentials;
+}
+
+/**
+ * Signs in through the two sign-in screens: email and password, then the second factor — the page's virtual
+ * security key when it holds one and the server offers it, else a current TOTP code. A member whose role
+ * requires a key they do not have yet is taken to enrolment: a virtual key is added, named, registered, and
+ * the recovery codes confirmed. Waits for the shell. Returns the time step of the TOTP code used (0 if none),
+ * which may not be used again.
  */
 export async function signInThroughForm(page: Page, m: { email: string; password: string }, secret: string): Promise<number> {
   await page.getByLabel('Email').fill(m.email);
   await page.getByLabel('Password').fill(m.password);
-  const step = timeStep();
-  await page.getByLabel('6-digit code').fill(totpFor(secret).generate());
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-name').waitFor();
+  const second = page.getByRole('heading', { name: 'Confirm it’s you' });
+  const enrol = page.getByRole('heading', { name: 'Set up your second factor' });
+  const shell = page.getByTestId('signed-in-name');
+  await second.or(enrol).or(shell).first().waitFor();
+  let step = 0;
+  if (await second.isVisible()) {
+    const keyOffered = (await page.getByRole('radio', { name: 'Security key' }).count()) > 0 || (await page.getByRole('button', { name: /with security key/ }).count()) > 0;
+    if (keyOffered && (await virtualCredentials(page)).length > 0) {
+      if ((await page.getByRole('radio', { name: 'Security key' }).count()) > 0) await page.getByRole('radio', { name: 'Security key' }).check();
+      await page.getByRole('button', { name: 'Verify with security key' }).click();
+    } else {
+      if ((await page.getByRole('radio', { name: 'Authenticator app' }).count()) > 0) await page.getByRole('radio', { name: 'Authenticator app' }).check();
+      step = timeStep();
+      await page.getByLabel('6-digit code').fill(totpFor(secret).generate());
+      await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    }
+    await enrol.or(shell).first().waitFor();
+  }
+  if (await enrol.isVisible()) {
+    await ensureVirtualAuthenticator(page);
+    await page.getByLabel('Key name').fill('E2E virtual key');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    const codes = page.getByTestId('recovery-codes');
+    await codes.or(shell).first().waitFor();
+    if (await codes.isVisible()) {
+      await page.getByLabel('I have saved these recovery codes somewhere safe').check();
+      await page.getByRole('button', { name: 'Continue to Bulwark' }).click();
+    }
+  }
+  await shell.waitFor();
   return step;
 }
 

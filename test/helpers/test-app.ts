@@ -10,6 +10,7 @@ import * as OTPAuth from 'otpauth';
 import { buildApp, type BuiltApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config/config.js';
 import type { Clock } from '../../src/server/platform/clock.js';
+import { signInMember } from './sign-in.js';
 
 export interface TestApp extends BuiltApp {
   config: Config;
@@ -43,7 +44,14 @@ export async function freshPostgres(): Promise<{ url: string; drop: () => Promis
 
 /** Builds the app against a fresh database and temp directories. */
 export async function createTestApp(
-  opts: { clock?: Clock; env?: Record<string, string>; serveWeb?: boolean; onDisk?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    serveWeb?: boolean;
+    onDisk?: boolean;
+    /** How sign-in throttling delays are waited out; by default tests do not really wait (record them instead). */
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<TestApp> {
   const root = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const pgdb = await freshPostgres();
@@ -69,6 +77,7 @@ export async function createTestApp(
     inMemory: !opts.onDisk,
     serveWeb: opts.serveWeb ?? false,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    sleep: opts.sleep ?? (() => Promise.resolve()),
   });
   return {
     ...built,
@@ -92,8 +101,8 @@ export function totpAt(secret: string, when: Date): string {
 
 export const ADMIN = { displayName: 'Ada Admin', email: 'ada.admin@bank.test', password: 'correct horse battery staple 42' };
 
-/** Runs the bootstrap through the API; returns the TOTP secret of the new administrator. */
-export async function bootstrapAdmin(t: TestApp, clock: Clock): Promise<{ secret: string; staffId: string }> {
+/** Runs the bootstrap through the API; returns the TOTP secret and recovery codes of the new administrator. */
+export async function bootstrapAdmin(t: TestApp, clock: Clock): Promise<{ secret: string; staffId: string; recoveryCodes: string[] }> {
   const link = await t.container.staffAuth.issueBootstrapLinkIfNeeded();
   if (!link) throw new Error('bootstrap link not issued');
   const token = link.url.split('#token=')[1]!;
@@ -106,19 +115,15 @@ export async function bootstrapAdmin(t: TestApp, clock: Clock): Promise<{ secret
     payload: { token, ...ADMIN, totpCode: totpAt(secret, clock.now()) },
   });
   if (done.statusCode !== 201) throw new Error(`bootstrap complete: ${done.statusCode} ${done.body}`);
-  return { secret, staffId: done.json().staffId };
+  return { secret, staffId: done.json().staffId, recoveryCodes: done.json().recoveryCodes as string[] };
 }
 
-/** Signs in; returns the cookie header value and the CSRF token. */
+/**
+ * Signs the bootstrap administrator in, both steps (password, then TOTP at `clock.now()` — or the software
+ * key the test registered; an admin role that requires a hardware key gets one enrolled on first use).
+ * Returns the cookie header value, the CSRF token and the headers a browser would send next.
+ */
 export async function signIn(t: TestApp, secret: string, clock: Clock, ua = 'test-agent', ip = '127.0.0.1') {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { email: ADMIN.email, password: ADMIN.password, totpCode: totpAt(secret, clock.now()) },
-    headers: { 'user-agent': ua },
-    remoteAddress: ip,
-  });
-  if (res.statusCode !== 200) throw new Error(`login: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies[0]!;
-  return { cookie: `${cookie.name}=${cookie.value}`, csrf: res.json().csrfToken as string, headers: { cookie: `${cookie.name}=${cookie.value}`, 'user-agent': ua, 'x-csrf-token': res.json().csrfToken as string } };
+  const s = await signInMember(t, { email: ADMIN.email, password: ADMIN.password, secret }, clock, ua, ip);
+  return { cookie: s.cookie, csrf: s.csrf, headers: s.headers };
 }

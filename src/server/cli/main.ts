@@ -148,6 +148,28 @@ program
     });
   });
 
+const staffCmd = program.command('staff').description('staff accounts');
+
+staffCmd
+  .command('invite')
+  .description('invite a staff member and print the one-time link (48 h, single use); also e-mailed when SMTP_URL is set')
+  .requiredOption('--email <email>', "the new member's e-mail address")
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--role <role>', 'a role (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+  .action(async (o: { email: string; name: string; role: string[] }) => {
+    const email = o.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new Error('--email: not an e-mail address');
+    const name = o.name.trim();
+    if (!name || name.length > 120) throw new Error('--name: 1 to 120 characters');
+    await withContainer({}, async (c) => {
+      // An operator with access to the server: the documented break-glass path, so privileged roles are issued
+      // directly (four eyes needs two people, and there may be only one administrator yet). Audited as the CLI.
+      const r = await c.staff.invite(cliActor('staff.invite'), { id: null }, { email, displayName: name, roles: o.role }, { breakGlass: true });
+      await c.email.idle();
+      process.stdout.write(`${r.link}\nvalid until ${r.expiresAt.toISOString()}, single use; give it to ${email} over a trusted channel\n`);
+    });
+  });
+
 const audit = program.command('audit').description('the tamper-evident audit log');
 
 audit

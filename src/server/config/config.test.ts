@@ -41,7 +41,8 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.tls, undefined);
     assert.equal(c.trustProxy, undefined);
-    assert.equal(c.publicUrl, 'http://127.0.0.1:8080');
+    // localhost, not 127.0.0.1: browsers accept security keys (WebAuthn) on a host name only.
+    assert.equal(c.publicUrl, 'http://localhost:8080');
     // The master key must not end up in a backup of the data directory.
     assert.ok(!c.keyFile.startsWith(`${c.dataDir}/`), `key file ${c.keyFile} is inside ${c.dataDir}`);
     assert.ok(!c.checkpointDir.startsWith(`${c.dataDir}/`), `checkpoints ${c.checkpointDir} are inside ${c.dataDir}`);

@@ -43,6 +43,14 @@ const EnvSchema = z.object({
   AUDIT_LANES: z.coerce.number().int().min(1).max(32).optional(),
   BOOTSTRAP_TTL_MINUTES: z.coerce.number().int().min(1).max(60).default(30),
   METRICS: bool.default(true),
+  // Sign-in throttling: consecutive failures that lock an account, and how long the lock lasts.
+  SIGN_IN_LOCK_AFTER: z.string().regex(/^\d{1,3}$/, 'must be a whole number from 3 to 100').transform(Number).pipe(z.number().int().min(3, 'at least 3').max(100, 'at most 100')).default(10),
+  SIGN_IN_LOCK_MINUTES: z.string().regex(/^\d{1,4}$/, 'must be a whole number of minutes (1-1440)').transform(Number).pipe(z.number().int().min(1).max(1440)).default(30),
+  // Reveals of masked trader fields allowed per staff member per rolling hour.
+  REVEAL_LIMIT_PER_HOUR: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(1000, 'at most 1000')).default(20),
+  // Outgoing e-mail (invitations, reset links, security notices). Unset: messages are only kept in the outbox.
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().regex(/^[^\r\n<>]{0,100}<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Bulwark <bulwark@example.com>"').optional(),
 });
 
 export interface Config {
@@ -70,6 +78,16 @@ export interface Config {
   auditLanes: number | undefined;
   bootstrapTtlMinutes: number;
   metrics: boolean;
+  /** Consecutive sign-in failures that lock an account. */
+  signInLockAfter: number;
+  /** How long a lock lasts before it lifts by itself (a security officer can lift it earlier). */
+  signInLockMinutes: number;
+  /** Reveals of masked trader fields per member per rolling hour. */
+  revealLimitPerHour: number;
+  /** smtp:// or smtps:// URL of the mail relay (credentials may be in it); unset: outbox only. */
+  smtpUrl: string | undefined;
+  /** The From address of outgoing e-mail. */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -127,7 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(e.BULWARK_DATA_DIR);
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: resolve(e.TLS_CERT), key: resolve(e.TLS_KEY) } : undefined;
   const scheme = tls || trustProxy ? 'https' : 'http';
-  const shownHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  // On loopback the public URL names `localhost`: browsers refuse an IP address as a WebAuthn relying-party ID,
+  // so security keys only work when the UI is opened at a host name.
+  const shownHost = isLoopback(e.HOST) ? 'localhost' : e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -152,5 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditLanes: e.AUDIT_LANES,
     bootstrapTtlMinutes: e.BOOTSTRAP_TTL_MINUTES,
     metrics: e.METRICS,
+    signInLockAfter: e.SIGN_IN_LOCK_AFTER,
+    signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
+    revealLimitPerHour: e.REVEAL_LIMIT_PER_HOUR,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM ?? `Bulwark <bulwark@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
   };
 }

@@ -1,21 +1,8 @@
 // The four-eyes inbox: list requests, approve or reject one (step-up).
 import { z } from 'zod';
+import { Approval, ApprovalList } from '../../../contracts/approvals.js';
 import type { Container } from '../../container.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
-
-const Approval = z.object({
-  id: z.string(),
-  kind: z.string(),
-  summary: z.string(),
-  reason: z.string(),
-  makerId: z.string(),
-  status: z.string(),
-  checkerId: z.string().nullable(),
-  decisionReason: z.string().nullable(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  decidedAt: z.string().nullable(),
-});
 
 /** Registers /api/v1/approvals/*. */
 export function registerApprovalRoutes(t: TypedApp, c: Container): void {
@@ -30,7 +17,7 @@ export function registerApprovalRoutes(t: TypedApp, c: Container): void {
           status: z.enum(['pending', 'executed', 'rejected', 'expired', 'failed']).default('pending'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
-        response: { 200: z.object({ requests: z.array(Approval) }) },
+        response: { 200: ApprovalList },
       },
     },
     async (req) => ({ requests: await c.approvals.list(req.actor, req.query) }),

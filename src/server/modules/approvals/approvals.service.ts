@@ -32,8 +32,11 @@ export interface ApprovalView {
   summary: string;
   reason: string;
   makerId: string;
+  /** Display names, for the inbox (null where the list was not asked for them). */
+  makerName: string | null;
   status: string;
   checkerId: string | null;
+  checkerName: string | null;
   decisionReason: string | null;
   createdAt: string;
   expiresAt: string;
@@ -57,6 +60,7 @@ export function createApprovalsService(d: { audited: Audited; clock: Clock }) {
   function view(r: {
     id: string; kind: string; payload: unknown; reason: string; maker_id: string; status: string; checker_id: string | null;
     decision_reason: string | null; created_at: Date | string; expires_at: Date | string; decided_at: Date | string | null;
+    maker_name?: string | null; checker_name?: string | null;
   }): ApprovalView {
     const k = kinds.get(r.kind);
     let summary = r.kind;
@@ -71,8 +75,10 @@ export function createApprovalsService(d: { audited: Audited; clock: Clock }) {
       summary,
       reason: r.reason,
       makerId: r.maker_id,
+      makerName: r.maker_name ?? null,
       status: r.status,
       checkerId: r.checker_id,
+      checkerName: r.checker_name ?? null,
       decisionReason: r.decision_reason,
       createdAt: new Date(r.created_at).toISOString(),
       expiresAt: new Date(r.expires_at).toISOString(),
@@ -160,8 +166,15 @@ export function createApprovalsService(d: { audited: Audited; clock: Clock }) {
         const now = d.clock.now();
         // Lazily expire what timed out, so the inbox never offers a dead request.
         await tx.updateTable('approval_request').set({ status: 'expired' }).where('status', '=', 'pending').where('expires_at', '<=', now).execute();
-        let q = tx.selectFrom('approval_request').selectAll().orderBy('created_at', 'desc').limit(f.limit);
-        q = q.where('status', '=', f.status ?? 'pending');
+        let q = tx
+          .selectFrom('approval_request')
+          .leftJoin('staff as maker', 'maker.id', 'approval_request.maker_id')
+          .leftJoin('staff as checker', 'checker.id', 'approval_request.checker_id')
+          .selectAll('approval_request')
+          .select(['maker.display_name as maker_name', 'checker.display_name as checker_name'])
+          .orderBy('approval_request.created_at', 'desc')
+          .limit(f.limit);
+        q = q.where('approval_request.status', '=', f.status ?? 'pending');
         return (await q.execute()).map(view);
       });
     },

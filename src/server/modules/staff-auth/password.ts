@@ -1,6 +1,7 @@
 // Passwords: argon2id at OWASP parameters (m=19 MiB, t=2, p=1), NIST SP 800-63B rules: 12–128 characters,
 // any characters, no composition rules. The identity issue adds the common-password list.
 import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
 
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum, not importable under isolatedModules)
 const PARAMS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -28,6 +29,15 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
+// The 10,000 commonest passwords (zxcvbn's frequency-ordered list, shipped as a dependency), lower-cased:
+// checked case-insensitively, so "Qwerty123456" is as refused as "qwerty123456".
+const COMMON_PASSWORDS = new Set((dictionary['passwords-common'] as string[]).slice(0, 10_000).map((p) => p.toLowerCase()));
+
+/** True when the password is one of the 10,000 commonest (case-insensitive). */
+export function isCommonPassword(password: string): boolean {
+  return COMMON_PASSWORDS.has(password.normalize('NFKC').toLowerCase());
+}
+
 /** Returns a reason when the password is not acceptable, or null. */
 export function passwordProblem(password: string, email: string): string | null {
   const length = [...password.normalize('NFKC')].length;
@@ -37,5 +47,6 @@ export function passwordProblem(password: string, email: string): string | null 
   if (local.length >= 3 && password.toLowerCase().includes(local)) {
     return 'The password must not contain the name part of your email address';
   }
+  if (isCommonPassword(password)) return 'This password is one of the most commonly used: choose another';
   return null;
 }

@@ -98,3 +98,35 @@ export async function endSession(db: Handle, tokenHash: string, now: Date, reaso
     .where('ended_at', 'is', null)
     .execute();
 }
+
+/** Stores a member's (new or replacing) TOTP secret and the step its confirming code used (spent at once). */
+export async function setTotpSecret(db: Handle, staffId: string, ct: Uint8Array, step: number, now: Date): Promise<void> {
+  await db.updateTable('staff').set({ totp_secret_ct: ct, totp_last_step: step, updated_at: now }).where('id', '=', staffId).execute();
+}
+
+/**
+ * Replaces a session by a new one (new token): ends the old row ('rotated') and inserts the new one.
+ * False when the old session was no longer live (ended meanwhile): nothing is inserted then.
+ */
+export async function rotateSession(db: Handle, oldHash: string, row: Insertable<StaffSessionTable>, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('staff_session')
+    .set({ ended_at: now, end_reason: 'rotated' })
+    .where('token_hash', '=', oldHash)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await db.insertInto('staff_session').values(row).execute();
+  return true;
+}
+
+/** Locks a live session (idle screen lock): it can then only be unlocked by a full re-authentication. */
+export async function lockSession(db: Handle, tokenHash: string, marker: string): Promise<boolean> {
+  const r = await db
+    .updateTable('staff_session')
+    .set({ mfa_method: marker })
+    .where('token_hash', '=', tokenHash)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock } from '../../platform/clock.js';
+import { systemContext } from '../../platform/http/request-context.js';
 import { expectAudited, findAudited, lastSeq } from '../../../../test/helpers/audit.js';
 import { expectProblem } from '../../../../test/helpers/problem.js';
-import { createMember, signInAs } from '../../../../test/helpers/staff.js';
+import { passwordStep } from '../../../../test/helpers/sign-in.js';
+import { createMember, signInAs, type TestMember } from '../../../../test/helpers/staff.js';
 import { ADMIN, bootstrapAdmin, createTestApp, signIn, totpAt, type TestApp } from '../../../../test/helpers/test-app.js';
 
 const MINUTE = 60_000;
@@ -55,7 +57,7 @@ describe('first-administrator bootstrap', () => {
         method: 'POST',
         url: '/api/v1/auth/login',
         remoteAddress: nextIp(),
-        payload: { email, password, totpCode: '000000' },
+        payload: { email, password },
       });
       expectProblem(res, 401, 'login_failed');
       assert.equal(res.headers['set-cookie'], undefined);
@@ -152,25 +154,32 @@ describe('sign-in and sessions', () => {
   const me = (headers: Record<string, string>, ip: string) =>
     t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers, remoteAddress: ip });
 
+  /** A member who signs in with TOTP (a role without a hardware-key requirement). */
+  let tina: TestMember;
+  let disabled: TestMember;
+
   before(async () => {
     t = await createTestApp({ clock });
     ({ secret, staffId: adminId } = await bootstrapAdmin(t, clock));
+    tina = await createMember(t, clock, { email: 'tina.totp@bank.test', roles: ['support_junior'], displayName: 'Tina Totp' });
+    disabled = await createMember(t, clock, { email: 'dora.disabled@bank.test', roles: ['support_junior'], displayName: 'Dora Disabled' });
+    await t.container.audited(systemContext('test'), { action: 'staff.set_status', target: { type: 'staff', id: disabled.id } }, async (tx) => {
+      await tx.updateTable('staff').set({ status: 'disabled' }).where('id', '=', disabled.id).execute();
+    });
   });
   after(async () => {
     await t?.close();
   });
 
-  it('answers a wrong password, an unknown email and a wrong code identically (no account enumeration)', async () => {
+  it('answers a wrong password, an unknown email and a disabled account identically (no account enumeration)', async () => {
     clock.advance(STEP);
     const ip = nextIp();
-    const attempt = (email: string, password: string, totpCode: string) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email, password, totpCode } });
-    const goodCode = totpAt(secret, clock.now());
-    const wrongCode = totpAt(secret, new Date(clock.now().getTime() + 10 * MINUTE));
+    const attempt = (email: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email, password } });
     const answers = [
-      await attempt(ADMIN.email, 'not the right password at all', goodCode),
-      await attempt('nobody@bank.test', ADMIN.password, goodCode),
-      await attempt(ADMIN.email, ADMIN.password, wrongCode),
+      await attempt(ADMIN.email, 'not the right password at all'),
+      await attempt('nobody@bank.test', ADMIN.password),
+      await attempt(disabled.email, disabled.password),
     ];
     const shapes = answers.map((r) => {
       const body = expectProblem(r, 401, 'login_failed');
@@ -183,57 +192,64 @@ describe('sign-in and sessions', () => {
     // The reason is kept where staff can investigate it: the audit log.
     await expectAudited(t, { action: 'auth.login', outcome: 'denied', errorCode: 'bad_password', actorIp: ip });
     await expectAudited(t, { action: 'auth.login', outcome: 'denied', errorCode: 'unknown_account', actorIp: ip });
-    await expectAudited(t, { action: 'auth.login', outcome: 'denied', errorCode: 'bad_totp', actorIp: ip });
-    // Control: the same credentials with the right code work.
-    const ok = await attempt(ADMIN.email, ADMIN.password, goodCode);
+    await expectAudited(t, { action: 'auth.login', outcome: 'denied', errorCode: 'account_disabled', actorIp: ip });
+    // Control: the right password opens a session whose second factor is pending.
+    const ok = await attempt(ADMIN.email, ADMIN.password);
     assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().state, 'mfa_pending');
+  });
+
+  it('answers a wrong second factor with one generic message, and audits the reason', async () => {
+    const ip = nextIp();
+    clock.advance(STEP);
+    const s = await passwordStep(t, tina, 'test-agent', ip);
+    const wrong = totpAt(tina.secret, new Date(clock.now().getTime() + 10 * MINUTE));
+    const seq = await lastSeq(t);
+    const bad = expectProblem(await s.request('POST', '/api/v1/auth/mfa/totp', { code: wrong }), 401, 'mfa_failed');
+    const badRecovery = expectProblem(await s.request('POST', '/api/v1/auth/mfa/recovery', { code: 'AAAA-BBBB-CCCC-DDDD' }), 401, 'mfa_failed');
+    assert.equal(bad.title, badRecovery.title);
+    await expectAudited(t, { action: 'auth.mfa', outcome: 'denied', errorCode: 'bad_totp', actorId: tina.id }, { afterSeq: seq });
+    // Control: the right code signs in.
+    const ok = await s.request('POST', '/api/v1/auth/mfa/totp', { code: totpAt(tina.secret, clock.now()) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().state, 'active');
   });
 
   it('accepts a TOTP code once: replaying it (or an older one) after signing out is refused and audited', async () => {
     const ip = nextIp();
     clock.advance(STEP);
-    const code = totpAt(secret, clock.now());
-    const login = (totpCode: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        remoteAddress: ip,
-        headers: { 'user-agent': 'test-agent' },
-        payload: { email: ADMIN.email, password: ADMIN.password, totpCode },
-      });
-    const first = await login(code);
-    assert.equal(first.statusCode, 200, first.body);
-    const cookie = `${first.cookies[0]!.name}=${first.cookies[0]!.value}`;
-    const out = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/logout',
-      remoteAddress: ip,
-      headers: { cookie, 'user-agent': 'test-agent', 'x-csrf-token': first.json().csrfToken as string },
-    });
+    const code = totpAt(tina.secret, clock.now());
+    const first = await passwordStep(t, tina, 'test-agent', ip);
+    const done = await first.request('POST', '/api/v1/auth/mfa/totp', { code });
+    assert.equal(done.statusCode, 200, done.body);
+    first.absorb(done);
+    const out = await first.request('POST', '/api/v1/auth/logout');
     assert.equal(out.statusCode, 204, out.body);
 
-    const okBefore = (await findAudited(t, { action: 'auth.login', outcome: 'ok' })).length;
+    const okBefore = (await findAudited(t, { action: 'auth.mfa', outcome: 'ok' })).length;
     const seq = await lastSeq(t);
     clock.advance(5_000); // same 30-second window
-    expectProblem(await login(code), 401, 'login_failed');
-    await expectAudited(t, { action: 'auth.login', outcome: 'denied', errorCode: 'totp_replayed', targetId: adminId }, { afterSeq: seq });
+    const again = await passwordStep(t, tina, 'test-agent', ip);
+    expectProblem(await again.request('POST', '/api/v1/auth/mfa/totp', { code }), 401, 'mfa_failed');
+    await expectAudited(t, { action: 'auth.mfa', outcome: 'denied', errorCode: 'totp_replayed', targetId: tina.id }, { afterSeq: seq });
     // The previous step's code is within the ±1 drift window but older than the one used: refused too.
-    expectProblem(await login(totpAt(secret, new Date(clock.now().getTime() - STEP))), 401, 'login_failed');
-    // A refused sign-in must never appear in the audit log as a successful one.
-    assert.equal((await findAudited(t, { action: 'auth.login', outcome: 'ok' })).length, okBefore);
+    expectProblem(await again.request('POST', '/api/v1/auth/mfa/totp', { code: totpAt(tina.secret, new Date(clock.now().getTime() - STEP)) }), 401, 'mfa_failed');
+    // A refused answer must never appear in the audit log as a successful one, and the session stays pending.
+    assert.equal((await findAudited(t, { action: 'auth.mfa', outcome: 'ok' })).length, okBefore);
+    assert.equal((await again.request('GET', '/api/v1/auth/me')).json().state, 'mfa_pending');
   });
 
   it('lets only one of two simultaneous sign-ins with the same code through', async () => {
     const ip = nextIp();
     clock.advance(STEP);
-    const payload = { email: ADMIN.email, password: ADMIN.password, totpCode: totpAt(secret, clock.now()) };
+    const a = await passwordStep(t, tina, 'test-agent', ip);
+    const b = await passwordStep(t, tina, 'test-agent', ip);
+    const code = totpAt(tina.secret, clock.now());
     const seq = await lastSeq(t);
-    const [a, b] = await Promise.all(
-      [0, 1].map(() => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload })),
-    );
-    assert.deepEqual([a!.statusCode, b!.statusCode].sort(), [200, 401], `${a!.body} / ${b!.body}`);
+    const [ra, rb] = await Promise.all([a, b].map((s) => s.request('POST', '/api/v1/auth/mfa/totp', { code })));
+    assert.deepEqual([ra!.statusCode, rb!.statusCode].sort(), [200, 401], `${ra!.body} / ${rb!.body}`);
     // One success and one denial in the audit log, whichever way the race went.
-    const events = (await findAudited(t, { action: 'auth.login' })).filter((r) => r.seq > seq);
+    const events = (await findAudited(t, { action: 'auth.mfa' })).filter((r) => r.seq > seq);
     assert.deepEqual(events.map((e) => e.outcome).sort(), ['denied', 'ok']);
   });
 
@@ -243,7 +259,7 @@ describe('sign-in and sessions', () => {
       method: 'POST',
       url: '/api/v1/auth/login',
       remoteAddress: nextIp(),
-      payload: { email: ADMIN.email, password: ADMIN.password, totpCode: totpAt(secret, clock.now()) },
+      payload: { email: ADMIN.email, password: ADMIN.password },
     });
     assert.equal(res.statusCode, 200, res.body);
     const header = res.headers['set-cookie'];

@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import { FakeClock } from '../clock.js';
 import { systemContext } from '../http/request-context.js';
 import { PlaintextScanner, type Hit, type Needle } from '../../../../test/helpers/plaintext-scan.js';
-import { ADMIN, createTestApp, totpAt, type TestApp } from '../../../../test/helpers/test-app.js';
+import { ADMIN, createTestApp, signIn, totpAt, type TestApp } from '../../../../test/helpers/test-app.js';
 
 // Shorter values (small balances) could match unrelated bytes by chance; they are not meaningful probes.
 const MIN_LENGTH = 7;
@@ -32,15 +32,13 @@ it('no seeded plaintext value appears anywhere in the raw database', async () =>
       payload: { token: bootstrapToken, ...ADMIN, totpCode: totpAt(totpSecret, clock.now()) },
     });
     assert.equal(done.statusCode, 201, done.body);
+    const recoveryCodes = done.json().recoveryCodes as string[];
+    assert.equal(recoveryCodes.length, 10);
     clock.advance(30_000);
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: ADMIN.email, password: ADMIN.password, totpCode: totpAt(totpSecret, clock.now()) },
-    });
-    assert.equal(login.statusCode, 200, login.body);
-    const sessionToken = login.cookies[0]!.value;
-    const csrfToken = login.json().csrfToken as string;
+    // Both steps of the sign-in (password, then the second factor): the final session's token and CSRF token.
+    const login = await signIn(t, totpSecret, clock);
+    const sessionToken = login.cookie.split('=')[1]!;
+    const csrfToken = login.csrf;
 
     // Thirty traders through the encrypted, audited path.
     const traders = await t.container.demo.seedTraders(systemContext('test:seed'), 30);
@@ -56,6 +54,11 @@ it('no seeded plaintext value appears anywhere in the raw database', async () =>
       { label: 'bootstrap token', value: bootstrapToken },
       { label: 'session token', value: sessionToken },
       { label: 'CSRF token', value: csrfToken },
+      // Recovery codes are stored as SHA-256 hashes only, never as written (with or without the dashes).
+      ...recoveryCodes.flatMap((c, i) => [
+        { label: `recovery code ${i}`, value: c },
+        { label: `recovery code ${i} (no dashes)`, value: c.replace(/-/g, '') },
+      ]),
     ];
     traders.forEach((tr, i) => {
       needles.push(

@@ -38,6 +38,10 @@ export const RING_ENCRYPTED_COLUMNS = [
   { table: 'staff', column: 'email_ct', id: 'id' },
   { table: 'staff', column: 'totp_secret_ct', id: 'id' },
   { table: 'bootstrap_token', column: 'pending_totp_ct', id: 'id' },
+  { table: 'staff_invitation', column: 'email_ct', id: 'id' },
+  { table: 'staff_invitation', column: 'pending_totp_ct', id: 'id' },
+  { table: 'email_outbox', column: 'to_ct', id: 'id' },
+  { table: 'email_outbox', column: 'body_ct', id: 'id' },
 ] as const;
 
 /** A handle that can read and write the key tables: the platform's handle or an audited transaction. */

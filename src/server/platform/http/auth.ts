@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ErrorCode } from '../../../contracts/errors.js';
-import { isPermission, permissionsOf, type Permission } from '../authz/permissions.js';
+import { isPermission, type Permission } from '../authz/permissions.js';
 import { AppError } from './errors.js';
 import { anonymousContext, withContext, type ActorContext } from './request-context.js';
 
@@ -20,6 +20,14 @@ export interface AuthenticatedStaff {
   csrfToken: string;
   /** Everything the member's roles grant, computed for this request (no cached grants). */
   permissions?: ReadonlySet<string>;
+  /**
+   * Where the session stands with its second factor: `active` (signed in), `mfa_pending` (password checked,
+   * second factor not answered yet), `enrolment_required` (the member must first enrol a sufficient factor) or
+   * `locked` (idle screen lock: only a full re-authentication unlocks it).
+   */
+  mfaState: 'active' | 'mfa_pending' | 'enrolment_required' | 'locked';
+  /** A second factor was used in this session within the last 5 minutes (what `stepUp` routes need). */
+  stepUpFresh: boolean;
 }
 
 export interface Authenticator {
@@ -28,6 +36,9 @@ export interface Authenticator {
   /** True when the CSRF token matches the session's. */
   checkCsrf(staff: AuthenticatedStaff, token: string | undefined): boolean;
 }
+
+/** Everything a set of roles grants now (read from the database on every call: no cached grants). */
+export type PermissionsFor = (roles: readonly string[]) => Promise<ReadonlySet<string>>;
 
 export interface DenialRecorder {
   recordDenied(ctx: ActorContext, action: string, code: string): Promise<void>;
@@ -41,8 +52,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Any signed-in member (e.g. "me", sign out); CSRF still applies. */
     signedIn?: boolean;
-    /** Needs a second factor used within the last 5 minutes (enforced from the identity issue on). */
+    /** Needs a second factor used within the last 5 minutes; otherwise 401 `step_up_required`. */
     stepUp?: boolean;
+    /** Reachable by a session whose member must first enrol a second factor (enrolment, sign-out). */
+    enrolment?: boolean;
+    /** Reachable by a session whose second factor is still pending, or that is locked (answering, unlocking, sign-out). */
+    mfaChallenge?: boolean;
   }
   interface FastifyRequest {
     actor: ActorContext;
@@ -80,7 +95,7 @@ export function enforceRouteDeclarations(app: FastifyInstance): void {
 /** Installs request context, authentication, authorization and CSRF hooks. */
 export function installAccessGate(
   app: FastifyInstance,
-  deps: { authenticator: Authenticator; denials: DenialRecorder },
+  deps: { authenticator: Authenticator; denials: DenialRecorder; permissionsFor: PermissionsFor },
 ): void {
   app.decorateRequest('actor', null as unknown as ActorContext);
   app.decorateRequest('staff', null);
@@ -93,7 +108,14 @@ export function installAccessGate(
   });
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const cfg = req.routeOptions.config as { permission?: Permission; public?: boolean; signedIn?: boolean };
+    const cfg = req.routeOptions.config as {
+      permission?: Permission;
+      public?: boolean;
+      signedIn?: boolean;
+      stepUp?: boolean;
+      enrolment?: boolean;
+      mfaChallenge?: boolean;
+    };
     // Unknown routes (404) have no config; they pass through to the not-found handler.
     if (!req.routeOptions.url) return;
     const staff = await deps.authenticator.authenticate(req, req.actor);
@@ -119,13 +141,40 @@ export function installAccessGate(
         throw new AppError(ErrorCode.csrf, 403, 'The request did not carry a valid CSRF token');
       }
     }
-    // Grants are read from the session's staff row on every request: a role change applies at once.
-    staff.permissions = permissionsOf(staff.roles);
-    if (cfg.signedIn === true) return;
+    // MFA is mandatory: a session whose second factor is pending can only answer it; a member without a
+    // (sufficient) factor can only enrol one. Sign-out carries both flags.
+    if (staff.mfaState === 'mfa_pending' && cfg.mfaChallenge !== true) {
+      await deps.denials.recordDenied(req.actor, 'access.mfa_required', action);
+      throw new AppError(ErrorCode.mfaRequired, 403, 'Finish signing in with your second factor first');
+    }
+    if (staff.mfaState === 'enrolment_required' && cfg.enrolment !== true) {
+      await deps.denials.recordDenied(req.actor, 'access.mfa_enrolment_required', action);
+      throw new AppError(ErrorCode.mfaEnrolmentRequired, 403, 'Set up a second factor first');
+    }
+    if (staff.mfaState === 'locked' && cfg.mfaChallenge !== true) {
+      await deps.denials.recordDenied(req.actor, 'access.session_locked', action);
+      throw new AppError(ErrorCode.sessionLocked, 403, 'The screen is locked: confirm your password and second factor');
+    }
+    if (staff.mfaState !== 'active' && staff.mfaState !== 'mfa_pending' && staff.mfaState !== 'enrolment_required' && staff.mfaState !== 'locked') {
+      throw new AppError(ErrorCode.unauthenticated, 401, 'Sign in to continue');
+    }
+    // Step-up: a second factor used within the last 5 minutes (checked after the permission, below, so a
+    // member without the permission is told 403, not invited to step up).
+    const requireStepUp = async () => {
+      if (cfg.stepUp === true && !staff.stepUpFresh) {
+        await deps.denials.recordDenied(req.actor, 'access.step_up_required', action);
+        throw new AppError(ErrorCode.stepUpRequired, 401, 'Confirm this action with your second factor');
+      }
+    };
+    // Grants are read on every request (the member's roles from the staff row, each role's permissions from
+    // role_permission): a change to a member's roles or to a role applies on the next request.
+    staff.permissions = await deps.permissionsFor(staff.roles);
+    if (cfg.signedIn === true) return requireStepUp();
     if (!cfg.permission || !staff.permissions.has(cfg.permission)) {
       await deps.denials.recordDenied(req.actor, 'access.denied', action);
       throw new AppError(ErrorCode.forbidden, 403, 'You do not have permission to do this');
     }
+    await requireStepUp();
     void reply;
   });
 }

@@ -182,12 +182,12 @@ describe('HTTP surface', () => {
       method: 'POST',
       url: '/api/v1/auth/login',
       remoteAddress: nextIp(),
-      payload: { email: 'not-an-email-<script>', password: 'x', totpCode: '12' },
+      payload: { email: 'not-an-email-<script>', password: '' },
     });
     const b2 = expectProblem(badEmail, 400, 'validation_failed');
     const paths = (b2.errors as { path: string }[]).map((e) => e.path);
     assert.ok(paths.some((p) => p.endsWith('email')), paths.join());
-    assert.ok(paths.some((p) => p.endsWith('totpCode')), paths.join());
+    assert.ok(paths.some((p) => p.endsWith('password')), paths.join());
     assert.ok(!badEmail.body.includes('<script>'));
   });
 
@@ -217,9 +217,14 @@ describe('HTTP surface', () => {
     const login = doc.paths['/api/v1/auth/login']?.post;
     assert.ok(login, 'login is listed');
     const loginSchema = login.requestBody!.content['application/json']!.schema;
-    assert.deepEqual(Object.keys(loginSchema.properties).sort(), ['email', 'password', 'totpCode']);
-    assert.deepEqual([...loginSchema.required].sort(), ['email', 'password', 'totpCode']);
+    // Sign-in is two steps: email and password here, the second factor at /auth/mfa/*.
+    assert.deepEqual(Object.keys(loginSchema.properties).sort(), ['email', 'password']);
+    assert.deepEqual([...loginSchema.required].sort(), ['email', 'password']);
     assert.ok(login.responses['200']!.content!['application/json']!.schema.properties!.csrfToken);
+    assert.ok(login.responses['200']!.content!['application/json']!.schema.properties!.state);
+    const totp = doc.paths['/api/v1/auth/mfa/totp']?.post;
+    assert.ok(totp, 'the second step is listed');
+    assert.deepEqual(Object.keys(totp.requestBody!.content['application/json']!.schema.properties), ['code']);
 
     const complete = doc.paths['/api/v1/bootstrap/complete']?.post;
     assert.ok(complete, 'bootstrap/complete is listed');

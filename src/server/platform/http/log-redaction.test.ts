@@ -66,17 +66,28 @@ describe('log redaction', () => {
         'user-agent': 'test-agent',
         referer: `https://bulwark.example/login?email=${encodeURIComponent(VICTIM_EMAIL)}`,
       },
-      payload: { email: ADMIN.email, password: ADMIN.password, totpCode: code },
+      payload: { email: ADMIN.email, password: ADMIN.password },
     });
     assert.equal(res.statusCode, 200, res.body);
     // The new session's token (Set-Cookie) and CSRF token must not be logged either.
-    secrets.push(res.cookies[0]!.value, res.json().csrfToken as string);
+    const pending = { cookie: `${res.cookies[0]!.name}=${res.cookies[0]!.value}`, csrf: res.json().csrfToken as string };
+    secrets.push(res.cookies[0]!.value, pending.csrf);
+    // The second step, with a TOTP code in its body (the answer, right or wrong, never reaches the log).
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/totp',
+      headers: { cookie: pending.cookie, 'x-csrf-token': pending.csrf, 'user-agent': 'test-agent' },
+      payload: { code },
+    });
+    assert.ok([200, 401, 403].includes(second.statusCode), second.body);
+    const rotated = second.cookies[0];
+    if (rotated) secrets.push(rotated.value, (second.json() as { csrfToken: string }).csrfToken);
 
     // Failures: wrong password with the email, malformed JSON carrying the password, a validation error.
     const failed = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
-      payload: { email: VICTIM_EMAIL, password: `${ADMIN.password}-wrong`, totpCode: code },
+      payload: { email: VICTIM_EMAIL, password: `${ADMIN.password}-wrong` },
     });
     assert.equal(failed.statusCode, 401);
     const malformed = await t.app.inject({
@@ -89,7 +100,7 @@ describe('log redaction', () => {
     const invalid = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
-      payload: { email: VICTIM_EMAIL, password: ADMIN.password, totpCode: `${code}0` },
+      payload: { email: VICTIM_EMAIL, password: ADMIN.password.repeat(10) },
     });
     assert.equal(invalid.statusCode, 400);
     // An authenticated request with the email in its query string.
@@ -98,6 +109,7 @@ describe('log redaction', () => {
 
     const logged = t.logs().slice(before);
     assert.match(logged, /"path":"\/api\/v1\/auth\/login"/, 'control: the request was logged');
+    assert.match(logged, /"path":"\/api\/v1\/auth\/mfa\/totp"/, 'control: the request was logged');
     assert.match(logged, /"path":"\/api\/v1\/auth\/me"/, 'control: the request was logged');
     assert.match(logged, /"statusCode":401/);
     assert.deepEqual(leaks(logged, secrets, codes), []);

@@ -1,4 +1,5 @@
-// Server state of the staff session: who is signed in (GET /auth/me), sign-in and sign-out.
+// Server state of the staff session: who is signed in and how far (GET /auth/me), sign-in step 1 and sign-out.
+// The second factor, step-up and re-authentication are in modules/mfa.
 // The session itself is an HttpOnly cookie the UI never sees; only the CSRF token is kept in memory.
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
@@ -22,6 +23,22 @@ export function isSessionEnded(): boolean {
 
 export function clearSessionEnded(): void {
   sessionEnded = false;
+}
+
+/**
+ * Takes a session the server just issued or rotated (sign-in steps, step-up, re-authentication, unlock): its
+ * CSRF token (the old one died with the old token) and who is signed in, in what state.
+ */
+export function applySession(queryClient: QueryClient, me: Me): void {
+  setCsrfToken(me.csrfToken);
+  hadSession = true;
+  sessionEnded = false;
+  queryClient.setQueryData<Me | null>(meQueryKey, me);
+}
+
+/** Forgets every cached server answer except who is signed in (the idle lock: data leaves the page). */
+export function dropCachedData(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
 }
 
 /** Marks the session as gone: clears cached server state and the in-memory CSRF token. */
@@ -70,13 +87,9 @@ export function useLogin() {
   return useMutation({
     meta: { authCall: true },
     mutationFn: (input: LoginInput) =>
-      apiRequest('POST', '/api/v1/auth/login', { body: input, schema: LoginResponse }),
-    onSuccess: (me) => {
-      setCsrfToken(me.csrfToken);
-      hadSession = true;
-      sessionEnded = false;
-      queryClient.setQueryData<Me | null>(meQueryKey, me);
-    },
+      apiRequest('POST', '/api/v1/auth/login', { body: input, schema: LoginResponse, noChallenge: true }),
+    // Step 1 of 2: the session exists but can only answer the second factor (state mfa_pending), or enrol one.
+    onSuccess: (me) => applySession(queryClient, me),
   });
 }
 

@@ -21,10 +21,10 @@ function isInvalidLink(err: unknown): boolean {
 export function BootstrapPage() {
   // Captured during the first render so the fragment leaves the address bar at once.
   const [token] = useState(captureBootstrapToken);
-  const [createdEmail, setCreatedEmail] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ email: string; recoveryCodes: string[] } | null>(null);
   const start = useBootstrapStart(token !== null && isWellFormedToken(token) ? token : null);
 
-  if (createdEmail !== null) return <BootstrapDone email={createdEmail} />;
+  if (created !== null) return <BootstrapDone email={created.email} recoveryCodes={created.recoveryCodes} />;
   if (token === null) return <BootstrapMissingToken />;
   if (!isWellFormedToken(token)) return <BootstrapInvalidLink />;
   if (start.isPending) return <BootstrapLoading />;
@@ -32,7 +32,7 @@ export function BootstrapPage() {
     if (isInvalidLink(start.error)) return <BootstrapInvalidLink />;
     return <BootstrapStartFailed error={start.error} onRetry={() => void start.refetch()} />;
   }
-  return <BootstrapForm token={token} setup={start.data} onCreated={setCreatedEmail} />;
+  return <BootstrapForm token={token} setup={start.data} onCreated={setCreated} />;
 }
 
 function BootstrapLoading() {
@@ -120,7 +120,7 @@ function BootstrapForm({
 }: {
   token: string;
   setup: BootstrapStart;
-  onCreated: (email: string) => void;
+  onCreated: (created: { email: string; recoveryCodes: string[] }) => void;
 }) {
   usePageTitle('Set up Bulwark');
   const queryClient = useQueryClient();
@@ -166,7 +166,7 @@ function BootstrapForm({
           forgetBootstrapToken();
           // The TOTP secret is no longer needed in this tab.
           queryClient.removeQueries({ queryKey: ['bootstrap'] });
-          onCreated(res.email);
+          onCreated({ email: res.email, recoveryCodes: res.recoveryCodes });
         },
         onError: (err) => {
           if (isInvalidLink(err)) {

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { RecoveryCodesPanel } from '../mfa/recovery-codes.js';
 import { AuthCard } from '../../components/auth-card.js';
 import { usePageTitle } from '../../components/page-title.js';
 
@@ -55,28 +57,36 @@ export function BootstrapMissingToken() {
   );
 }
 
-export function BootstrapDone({ email }: { email: string }) {
+export function BootstrapDone({ email, recoveryCodes }: { email: string; recoveryCodes: string[] }) {
   usePageTitle('Administrator created');
+  const [saved, setSaved] = useState(recoveryCodes.length === 0);
   return (
-    <AuthCard title="Administrator account created">
+    <AuthCard size={saved ? 'narrow' : 'wide'} title="Administrator account created">
       <div role="status" className="alert alert-success">
         <p className="alert-title">The first administrator account is ready.</p>
         <p className="alert-detail">
           Email: <strong>{email}</strong>
         </p>
       </div>
-      <div className="prose">
-        <p>
-          Sign in with this email, your password and a fresh code from your authenticator app. Keep the authenticator
-          safe: it is required at every sign-in.
-        </p>
-        <p>This set-up link no longer works.</p>
-      </div>
-      <div className="actions">
-        <Link to="/login" state={{ email }} className="button button-primary">
-          Go to sign in
-        </Link>
-      </div>
+      {saved ? (
+        <>
+          <div className="prose">
+            <p>
+              Sign in with this email and your password, then a fresh code from your authenticator app.
+              If your role requires a security key, you will be asked to add one at your first sign-in. Keep your factors safe:
+              one is required at every sign-in.
+            </p>
+            <p>This set-up link no longer works.</p>
+          </div>
+          <div className="actions">
+            <Link to="/login" state={{ email }} className="button button-primary">
+              Go to sign in
+            </Link>
+          </div>
+        </>
+      ) : (
+        <RecoveryCodesPanel codes={recoveryCodes} continueLabel="Continue" onContinue={() => setSaved(true)} />
+      )}
     </AuthCard>
   );
 }

@@ -17,6 +17,6 @@ export const SECTIONS: readonly Section[] = [
   { path: 'exports', label: 'Exports', description: 'Data exports, with four-eyes approval for large ones.', ready: false },
   { path: 'incidents', label: 'Incidents', description: 'Security incidents and containment actions.', ready: false },
   { path: 'audit', label: 'Audit log', description: 'The tamper-evident record of every access and change.', ready: true },
-  { path: 'staff', label: 'Staff & roles', description: 'Staff accounts, roles and permissions.', ready: false },
+  { path: 'staff', label: 'Staff & roles', description: 'Staff accounts, roles and permissions.', ready: true },
   { path: 'settings', label: 'Settings', description: 'System settings, such as encryption keys.', ready: true },
 ];

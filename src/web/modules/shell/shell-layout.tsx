@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
-import { useIdleLock } from '../auth/idle-lock.js';
+import { useQueryClient } from '@tanstack/react-query';
+import { lockScreen, useIdleLock } from '../auth/idle-lock.js';
 import { useSignedIn } from '../auth/require-session.js';
 import { useLogout } from '../auth/session.js';
 import { SECTIONS } from './sections.js';
@@ -9,7 +10,8 @@ export function ShellLayout() {
   const me = useSignedIn();
   const logout = useLogout();
   const navigate = useNavigate();
-  useIdleLock();
+  const queryClient = useQueryClient();
+  useIdleLock(me.idleTimeoutMs);
 
   const onSignOut = async () => {
     // The tab forgets the session whatever the server answers (see useLogout).
@@ -32,6 +34,12 @@ export function ShellLayout() {
             {me.displayName}
           </span>
           {me.roles.length > 0 ? <span className="user-roles">{me.roles.join(', ')}</span> : null}
+          <NavLink to="/security" className="button button-header">
+            Security
+          </NavLink>
+          <button type="button" className="button button-header" onClick={() => lockScreen(queryClient)}>
+            Lock
+          </button>
           <button type="button" className="button button-header" onClick={() => void onSignOut()} disabled={logout.isPending}>
             {logout.isPending ? 'Signing out…' : 'Sign out'}
           </button>

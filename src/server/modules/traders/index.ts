@@ -1,0 +1,2 @@
+// The traders module's public face.
+export { createTradersService, type TradersService } from './traders.service.js';
