@@ -247,6 +247,13 @@ describe('second factor, attacked', () => {
     const after = await sessionRow(s.cookie);
     assert.equal(new Date(after.expires_at).getTime(), new Date(born.expires_at).getTime());
     assert.equal(new Date(after.created_at).getTime(), new Date(born.created_at).getTime());
+
+    // Left locked, a session ends one idle timeout after the lock: looking at it does not keep it alive.
+    assert.equal((await s.request('POST', '/api/v1/auth/lock')).statusCode, 204);
+    clock.advance(6 * MINUTE);
+    assert.equal((await s.request('GET', '/api/v1/auth/me')).json().state, 'locked');
+    clock.advance(4 * MINUTE + 1000);
+    expectProblem(await s.request('GET', '/api/v1/auth/me'), 401, 'unauthenticated');
   });
 
   describe('WebAuthn', () => {

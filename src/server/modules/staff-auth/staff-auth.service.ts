@@ -393,7 +393,8 @@ export function createStaffAuthService(d: StaffAuthDeps) {
         const factors: Factors = { totp: staff.totp_secret_ct !== null, keys: counts.keys, recoveryCodes: counts.recoveryCodes, hardwareKeyRequired: reqs.hardwareKey };
         state = sessionState({ mfaAt, method }, factors);
       }
-      if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+      // A locked session's idle timer does not move: it ends one idle timeout after the lock whatever happens.
+      if (state !== 'locked' && now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
         await repo.touchSession(d.sessionDb, tokenHash, now);
       }
       const authenticated: AuthenticatedStaff = {
