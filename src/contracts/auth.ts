@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { MeResponse, TotpCode } from './bootstrap.js';
 
-/** A recovery code as shown to the member (XXXX-XXXX-XXXX-XXXX, base32); spaces and dashes are ignored. */
+/** A recovery code as shown to the member (six groups of four base32 characters, 120 bits); spaces and dashes are ignored. */
 export const RecoveryCode = z
   .string()
   .max(40)
   .transform((s) => s.replace(/[\s-]/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[A-Z2-7]{16}$/, 'sixteen letters and digits'));
+  .pipe(z.string().regex(/^[A-Z2-7]{24}$/, 'twenty-four letters and digits'));
 
 const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'base64url');
 

@@ -74,8 +74,8 @@ export function SecondFactorForm({ methods, withPassword = false, busy, submitLa
       codeRef.current?.focus();
       return;
     }
-    if (method === 'recovery' && !/^[A-Za-z2-7]{16}$/.test(cleaned)) {
-      setErrors({ code: 'Enter one of your recovery codes (16 letters and digits).' });
+    if (method === 'recovery' && !/^[A-Za-z2-7]{24}$/.test(cleaned)) {
+      setErrors({ code: 'Enter one of your recovery codes (24 letters and digits).' });
       codeRef.current?.focus();
       return;
     }
