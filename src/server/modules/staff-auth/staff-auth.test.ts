@@ -206,7 +206,7 @@ describe('sign-in and sessions', () => {
     const wrong = totpAt(tina.secret, new Date(clock.now().getTime() + 10 * MINUTE));
     const seq = await lastSeq(t);
     const bad = expectProblem(await s.request('POST', '/api/v1/auth/mfa/totp', { code: wrong }), 401, 'mfa_failed');
-    const badRecovery = expectProblem(await s.request('POST', '/api/v1/auth/mfa/recovery', { code: 'AAAA-BBBB-CCCC-DDDD' }), 401, 'mfa_failed');
+    const badRecovery = expectProblem(await s.request('POST', '/api/v1/auth/mfa/recovery', { code: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF' }), 401, 'mfa_failed');
     assert.equal(bad.title, badRecovery.title);
     await expectAudited(t, { action: 'auth.mfa', outcome: 'denied', errorCode: 'bad_totp', actorId: tina.id }, { afterSeq: seq });
     // Control: the right code signs in.

@@ -5,12 +5,13 @@ import { DisplayName, Email, Password, TotpCode } from '../../../contracts/boots
 import { ApiError, isApiError } from '../../api.js';
 import { AuthCard } from '../../components/auth-card.js';
 import { FormField } from '../../components/form-field.js';
+import { NewPasswordFields, newPasswordErrors, type PasswordLength } from '../../components/new-password-fields.js';
+import { TotpCodeStep, TotpSetupStep, normaliseCode } from '../../components/totp-steps.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { useBootstrapComplete, useBootstrapStart, type BootstrapStart } from './bootstrap.api.js';
 import { BootstrapDone, BootstrapInvalidLink, BootstrapMissingToken } from './bootstrap-pages.js';
 import { captureBootstrapToken, forgetBootstrapToken, isWellFormedToken } from './bootstrap-token.js';
-import { TotpQr } from './totp-qr.js';
 
 const INVALID_TOKEN_CODES = new Set(['bootstrap_token_invalid', 'bootstrap_token_expired', 'bootstrap_token_used']);
 
@@ -76,25 +77,21 @@ interface FormState {
   totpCode: string;
 }
 
+/** The contract's Password counts UTF-16 code units (string length), so the form counts the same way. */
+const utf16Length: PasswordLength = (password) => password.length;
+
+const PASSWORD_RULES =
+  'Use 12 to 128 characters. There are no rules about digits, capitals or symbols: a long passphrase of several unrelated words is a good choice. Use a password you do not use anywhere else.';
+
 /** Client-side checks mirror the server's contract; the server remains the authority. */
 function validate(v: FormState): Errors {
   const errors: Errors = {};
   if (!DisplayName.safeParse(v.displayName).success) errors.displayName = 'Enter your name as colleagues will see it (up to 120 characters).';
   if (!Email.safeParse(v.email).success) errors.email = 'Enter a valid email address.';
-  if (v.password.length < 12) errors.password = `Use at least 12 characters (this one has ${v.password.length}).`;
-  else if (v.password.length > 128) errors.password = `Use at most 128 characters (this one has ${v.password.length}).`;
-  else if (!Password.safeParse(v.password).success) errors.password = 'This password is not accepted.';
-  if (v.confirm !== v.password) errors.confirm = 'The two passwords do not match.';
+  Object.assign(errors, newPasswordErrors(v, utf16Length));
+  if (!errors.password && !Password.safeParse(v.password).success) errors.password = 'This password is not accepted.';
   if (!TotpCode.safeParse(normaliseCode(v.totpCode)).success) errors.totpCode = 'Enter the 6-digit code shown in your authenticator app.';
   return errors;
-}
-
-function normaliseCode(code: string): string {
-  return code.replace(/[\s-]/g, '');
-}
-
-function groupSecret(secret: string): string {
-  return secret.replace(/\s/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 function formatExpiry(iso: string): string | null {
@@ -208,24 +205,11 @@ function BootstrapForm({
     >
       <ProblemAlert error={problem} />
       <form name="bootstrap" noValidate onSubmit={onSubmit} className="form">
-        <section className="form-section" aria-labelledby="step-authenticator">
-          <h2 id="step-authenticator" className="section-title">
-            <span className="step">1</span> Add Bulwark to your authenticator app
-          </h2>
-          <div className="totp-setup">
-            <TotpQr uri={setup.otpauthUri} />
-            <div className="totp-manual">
-              <p>
-                Scan the QR code with an authenticator app (for example Aegis, Google Authenticator, 1Password or a
-                hardware-backed app approved by your security team).
-              </p>
-              <p>If you cannot scan it, enter this key by hand (time-based, 6 digits, 30 seconds):</p>
-              <code className="secret" data-testid="totp-secret" aria-label="Authenticator key">
-                {groupSecret(setup.totpSecret)}
-              </code>
-            </div>
-          </div>
-        </section>
+        <TotpSetupStep
+          otpauthUri={setup.otpauthUri}
+          totpSecret={setup.totpSecret}
+          intro="Scan the QR code with an authenticator app (for example Aegis, Google Authenticator, 1Password or a hardware-backed app approved by your security team)."
+        />
 
         <section className="form-section" aria-labelledby="step-account">
           <h2 id="step-account" className="section-title">
@@ -253,62 +237,11 @@ function BootstrapForm({
               onChange={set('email')}
               error={errors.email}
             />
-            <div className="form-note span-2" id="password-rules">
-              <p className="form-note-title">Choosing a password</p>
-              <p>
-                Use 12 to 128 characters. There are no rules about digits, capitals or symbols: a long passphrase of
-                several unrelated words is a good choice. Use a password you do not use anywhere else.
-              </p>
-            </div>
-            <FormField
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={values.password}
-              onChange={set('password')}
-              error={errors.password}
-              describedBy="password-rules"
-              hint={
-                <span className="counter" aria-live="polite">
-                  {values.password.length} of 12–128 characters
-                </span>
-              }
-            />
-            <FormField
-              label="Confirm password"
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={values.confirm}
-              onChange={set('confirm')}
-              error={errors.confirm}
-              hint="Type the same password again."
-            />
+            <NewPasswordFields values={values} errors={errors} onChange={set} rules={PASSWORD_RULES} length={utf16Length} />
           </div>
         </section>
 
-        <section className="form-section" aria-labelledby="step-code">
-          <h2 id="step-code" className="section-title">
-            <span className="step">3</span> Confirm your authenticator
-          </h2>
-          <FormField
-            label="6-digit code"
-            name="totpCode"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]*"
-            maxLength={7}
-            required
-            inputClassName="input-code"
-            value={values.totpCode}
-            onChange={set('totpCode')}
-            error={errors.totpCode}
-            hint="The code your authenticator app shows for Bulwark now."
-          />
-        </section>
+        <TotpCodeStep value={values.totpCode} onChange={set('totpCode')} error={errors.totpCode} />
 
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={complete.isPending}>

@@ -6,7 +6,7 @@ import { ApiError, isApiError } from '../../api.js';
 import { applySession } from '../auth/session.js';
 import { FormField } from '../../components/form-field.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { TotpQr } from '../bootstrap/totp-qr.js';
+import { TotpQr } from '../../components/totp-qr.js';
 import { useRegisterKey, useTotpConfirm, useTotpStart, webauthnErrorMessage, type SecurityKeyView } from './mfa.api.js';
 
 function groupSecret(secret: string): string {

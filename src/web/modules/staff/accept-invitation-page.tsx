@@ -6,18 +6,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { TotpCode } from '../../../contracts/bootstrap.js';
 import { ApiError, isApiError } from '../../api.js';
 import { AuthCard } from '../../components/auth-card.js';
-import { FormField } from '../../components/form-field.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { captureBootstrapToken, forgetBootstrapToken, isWellFormedToken } from '../bootstrap/bootstrap-token.js';
-import { TotpQr } from '../bootstrap/totp-qr.js';
+import { TotpCodeStep, TotpSetupStep, normaliseCode } from '../../components/totp-steps.js';
 import { LinkInvalid, LinkMissing } from './link-pages.js';
-import { NewPasswordFields, newPasswordErrors, type NewPasswordValues } from './new-password-fields.js';
+import { NewPasswordFields, newPasswordErrors, type NewPasswordValues } from '../../components/new-password-fields.js';
 import { useInvitationComplete, useInvitationStart, type InvitationStart } from './staff.api.js';
 
 const isSpent = (err: unknown) => isApiError(err) && (err.status === 410 || err.code === 'link_invalid');
-const normaliseCode = (code: string) => code.replace(/[\s-]/g, '');
-const groupSecret = (secret: string) => secret.replace(/\s/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 
 export function AcceptInvitationPage() {
   const [token] = useState(captureBootstrapToken);
@@ -118,22 +115,12 @@ function AcceptForm({ token, setup, onDone }: { token: string; setup: Invitation
     >
       <ProblemAlert error={problem} />
       <form name="accept-invitation" noValidate onSubmit={onSubmit} className="form">
-        <section className="form-section" aria-labelledby="step-authenticator">
-          <h2 id="step-authenticator" className="section-title">
-            <span className="step">1</span> Add Bulwark to your authenticator app
-          </h2>
-          <div className="totp-setup">
-            <TotpQr uri={setup.otpauthUri} />
-            <div className="totp-manual">
-              <p>Scan the QR code with an authenticator app approved by your security team.</p>
-              <p>If you cannot scan it, enter this key by hand (time-based, 6 digits, 30 seconds):</p>
-              <code className="secret" data-testid="totp-secret" aria-label="Authenticator key">
-                {groupSecret(setup.totpSecret)}
-              </code>
-              <p className="muted small">You can add a security key after signing in.</p>
-            </div>
-          </div>
-        </section>
+        <TotpSetupStep
+          otpauthUri={setup.otpauthUri}
+          totpSecret={setup.totpSecret}
+          intro="Scan the QR code with an authenticator app approved by your security team."
+          footer={<p className="muted small">You can add a security key after signing in.</p>}
+        />
         <section className="form-section" aria-labelledby="step-password">
           <h2 id="step-password" className="section-title">
             <span className="step">2</span> Choose your password
@@ -142,25 +129,7 @@ function AcceptForm({ token, setup, onDone }: { token: string; setup: Invitation
             <NewPasswordFields values={values} errors={errors} onChange={set} />
           </div>
         </section>
-        <section className="form-section" aria-labelledby="step-code">
-          <h2 id="step-code" className="section-title">
-            <span className="step">3</span> Confirm your authenticator
-          </h2>
-          <FormField
-            label="6-digit code"
-            name="totpCode"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]*"
-            maxLength={7}
-            required
-            inputClassName="input-code"
-            value={values.totpCode}
-            onChange={set('totpCode')}
-            error={errors.totpCode}
-            hint="The code your authenticator app shows for Bulwark now."
-          />
-        </section>
+        <TotpCodeStep value={values.totpCode} onChange={set('totpCode')} error={errors.totpCode} />
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={complete.isPending}>
             {complete.isPending ? 'Creating account…' : 'Create my account'}

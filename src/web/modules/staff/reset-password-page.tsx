@@ -8,7 +8,7 @@ import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { captureBootstrapToken, forgetBootstrapToken, isWellFormedToken } from '../bootstrap/bootstrap-token.js';
 import { LinkInvalid, LinkMissing } from './link-pages.js';
-import { NewPasswordFields, newPasswordErrors, type NewPasswordValues } from './new-password-fields.js';
+import { NewPasswordFields, newPasswordErrors, type NewPasswordValues } from '../../components/new-password-fields.js';
 import { useResetComplete, useResetStart } from './staff.api.js';
 
 const isSpent = (err: unknown) => isApiError(err) && (err.status === 410 || err.code === 'link_invalid');
