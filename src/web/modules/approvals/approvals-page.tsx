@@ -12,7 +12,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { useSignedIn } from '../auth/require-session.js';
 import { ForbiddenPanel, SectionErrorPanel } from '../errors/error-pages.js';
 import { useCan } from '../roles/roles.api.js';
-import { SectionFrame } from '../roles/section-frame.js';
+import { SectionFrame } from '../staff/section-frame.js';
 import { APPROVAL_STATUSES, isStepUpRequired, useApprovals, useDecide, type Approval, type ApprovalFilter } from './approvals.api.js';
 
 const STATUS_LABELS: Record<ApprovalFilter, string> = {

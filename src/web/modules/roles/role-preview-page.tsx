@@ -7,7 +7,7 @@ import { usePageTitle } from '../../components/page-title.js';
 import type { RolePreview } from '../../../contracts/traders.js';
 import { ForbiddenPanel, SectionErrorPanel } from '../errors/error-pages.js';
 import { useRolePreview, useRoles } from './roles.api.js';
-import { SectionFrame } from './section-frame.js';
+import { SectionFrame } from '../staff/section-frame.js';
 
 const VIEW_TEXT: Record<RolePreview['view'], string> = {
   profile: 'Members with this role open trader profiles and lists; this is what they see of each field.',

@@ -12,7 +12,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { FIELD_CLASSES, VISIBILITIES, type ClassPolicy, type PermissionInfo, type Visibility } from '../../../contracts/roles.js';
 import { ForbiddenPanel, SectionErrorPanel } from '../errors/error-pages.js';
 import { isStepUpRequired } from '../approvals/approvals.api.js';
-import { SectionFrame } from './section-frame.js';
+import { SectionFrame } from '../staff/section-frame.js';
 import { sameSettings, settingsOf, useCan, useCreateRole, useRoles, useUpdateRole, type Role, type RoleSettings, type RolesResponse } from './roles.api.js';
 
 type Drafts = Record<string, RoleSettings>;

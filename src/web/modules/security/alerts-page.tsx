@@ -5,7 +5,7 @@ import { formatUtc } from '../../components/format.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { SectionErrorPanel } from '../errors/error-pages.js';
 import { ReasonDialog } from '../staff/reason-dialog.js';
-import { StaffTabs } from '../staff/staff-tabs.js';
+import { SectionFrame } from '../staff/section-frame.js';
 import { useAlertAction, useAlerts, type AlertFilter, type SecurityAlert } from './security.api.js';
 
 const SEVERITY: Record<SecurityAlert['severity'], string> = { low: 'badge badge-neutral', medium: 'badge badge-denied', high: 'badge badge-error', critical: 'badge badge-error' };
@@ -18,12 +18,7 @@ export function AlertsPage() {
   const [target, setTarget] = useState<{ alert: SecurityAlert; action: 'acknowledge' | 'resolve' } | null>(null);
 
   return (
-    <div className="page-wide">
-      <div className="page-header">
-        <h1 className="page-title">Staff &amp; roles</h1>
-        <span className="muted small">Times in UTC</span>
-      </div>
-      <StaffTabs />
+    <SectionFrame aside={<span className="muted small">Times in UTC</span>}>
       {alerts.error ? (
         <SectionErrorPanel error={alerts.error} onRetry={() => void alerts.refetch()} />
       ) : (
@@ -116,6 +111,6 @@ export function AlertsPage() {
           <p>{target.alert.summary}</p>
         </ReasonDialog>
       ) : null}
-    </div>
+    </SectionFrame>
   );
 }

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { SectionErrorPanel } from '../errors/error-pages.js';
 import { useInvitations, useRevokeInvitation } from './staff.api.js';
-import { StaffTabs } from './staff-tabs.js';
+import { SectionFrame } from './section-frame.js';
 
 const BADGE: Record<string, string> = {
   awaiting_approval: 'badge badge-denied',
@@ -25,12 +25,7 @@ export function InvitationsPage() {
   const [target, setTarget] = useState<{ id: string; email: string } | null>(null);
 
   return (
-    <div className="page-wide">
-      <div className="page-header">
-        <h1 className="page-title">Staff &amp; roles</h1>
-        <span className="muted small">Times in UTC</span>
-      </div>
-      <StaffTabs />
+    <SectionFrame aside={<span className="muted small">Times in UTC</span>}>
       {list.error ? (
         <SectionErrorPanel error={list.error} onRetry={() => void list.refetch()} />
       ) : (
@@ -95,6 +90,6 @@ export function InvitationsPage() {
       >
         <p>The link sent to {target?.email} stops working at once.</p>
       </ConfirmDialog>
-    </div>
+    </SectionFrame>
   );
 }

@@ -5,19 +5,14 @@ import { formatUtc } from '../../components/format.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { SectionErrorPanel } from '../errors/error-pages.js';
 import { useOutbox } from './staff.api.js';
-import { StaffTabs } from './staff-tabs.js';
+import { SectionFrame } from './section-frame.js';
 
 export function OutboxPage() {
   usePageTitle('Outbox');
   const box = useOutbox();
   const unavailable = isApiError(box.error) && box.error.status === 404;
   return (
-    <div className="page-wide">
-      <div className="page-header">
-        <h1 className="page-title">Staff &amp; roles</h1>
-        <span className="muted small">Times in UTC</span>
-      </div>
-      <StaffTabs />
+    <SectionFrame aside={<span className="muted small">Times in UTC</span>}>
       {unavailable ? (
         <section className="panel empty-state">
           <h2 className="panel-title">Outbox not available</h2>
@@ -66,6 +61,6 @@ export function OutboxPage() {
           )}
         </section>
       )}
-    </div>
+    </SectionFrame>
   );
 }

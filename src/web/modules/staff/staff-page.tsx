@@ -10,7 +10,7 @@ import { SectionErrorPanel } from '../errors/error-pages.js';
 import { useSignedIn } from '../auth/require-session.js';
 import { useCan } from '../roles/roles.api.js';
 import { useEndMemberSessions, useIssueReset, useMemberAction, useSetAllowedNetworks, useStaffList, type MemberAction, type StaffMember } from './staff.api.js';
-import { StaffTabs } from './staff-tabs.js';
+import { SectionFrame } from './section-frame.js';
 
 const STATUS_BADGE: Record<StaffMember['status'], string> = {
   active: 'badge badge-ok',
@@ -89,12 +89,7 @@ export function StaffPage() {
   const text = pending && pending.kind !== 'networks' ? ACTION_TEXT[pending.kind] : null;
 
   return (
-    <div className="page-wide">
-      <div className="page-header">
-        <h1 className="page-title">Staff &amp; roles</h1>
-        <span className="muted small">Times in UTC</span>
-      </div>
-      <StaffTabs />
+    <SectionFrame aside={<span className="muted small">Times in UTC</span>}>
       {notice ? (
         <div role="status" className="alert alert-success panel-notice">
           <p className="alert-title">{notice}</p>
@@ -141,7 +136,7 @@ export function StaffPage() {
           if (pending) networks.mutate({ id: pending.member.id, cidrs, reason: '' }, { onSuccess: (r) => done(r.allowedNetworks.length ? `Allowed networks saved: ${r.allowedNetworks.join(', ')}.` : 'Allowed networks cleared: no restriction.') });
         }}
       />
-    </div>
+    </SectionFrame>
   );
 }
 

@@ -1,6 +1,6 @@
 // The frame of a page in the Staff & roles section: the section's title, its tabs, then the page.
 import type { ReactNode } from 'react';
-import { StaffTabs } from '../staff/staff-tabs.js';
+import { StaffTabs } from './staff-tabs.js';
 
 export function SectionFrame({ children, aside }: { children: ReactNode; aside?: ReactNode }) {
   return (
