@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-21T00-00-00_foundation.js';
 import * as identity from './2026-11-21T06-00-00_identity.js';
+import * as traders from './2026-11-21T12-00-00_traders.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00_foundation': foundation,
   '2026-11-21T06-00-00_identity': identity,
+  '2026-11-21T12-00-00_traders': traders,
 };

@@ -73,3 +73,15 @@ export const RolePreview = z.object({
   fields: z.array(PreviewField),
 });
 export type RolePreview = z.infer<typeof RolePreview>;
+
+/**
+ * The sections of a trader's profile page. Which of them a member sees follows from their permissions and
+ * their roles' field policy (server: modules/traders/traders.policy.ts, sectionsFor); each section's own
+ * endpoint enforces the same rule, so hiding a section in the UI is never the only guard.
+ */
+export const PROFILE_SECTIONS = [
+  'identity', 'contact', 'business', 'kyc', 'risk', 'security', 'apiKeys', 'balances', 'orders', 'trades', 'transfers',
+  'tickets', 'notes', 'consents', 'timeline',
+] as const;
+export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
+export const ProfileSectionName = z.enum(PROFILE_SECTIONS);

@@ -1,2 +1,5 @@
 // The traders module's public face.
 export { createTradersService, type TradersService } from './traders.service.js';
+export { memberOf, type Member } from './traders.member.js';
+export { sectionsFor } from './traders.policy.js';
+export type { OpenedTrader } from './traders.service.js';

@@ -1,5 +1,5 @@
 // Trader rows: pure Kysely over an audited transaction. Personal fields arrive already encrypted.
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { TraderBalanceTable, TraderTable, TraderWalletTable } from '../../platform/db/schema.js';
 
@@ -16,6 +16,16 @@ export async function insertWallets(tx: AuditedTx, rows: Insertable<TraderWallet
 /** Inserts balances of a trader. */
 export async function insertBalances(tx: AuditedTx, rows: Insertable<TraderBalanceTable>[]): Promise<void> {
   if (rows.length) await tx.insertInto('trader_balance').values(rows).execute();
+}
+
+/** Updates columns of one trader. */
+export async function updateTrader(tx: AuditedTx, id: string, set: Updateable<TraderTable>): Promise<void> {
+  await tx.updateTable('trader').set(set).where('id', '=', id).execute();
+}
+
+/** The trader with this account reference (case-insensitive). */
+export async function findByAccountRef(tx: AuditedTx, accountRef: string) {
+  return tx.selectFrom('trader').selectAll().where(sql<string>`lower(account_ref)`, '=', accountRef.toLowerCase()).executeTakeFirst();
 }
 
 /** Trader ids by email blind index. */

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { RevealRequest, RevealResponse, TraderListQuery, TraderPage, TraderView } from '../../../contracts/traders.js';
 import type { Container } from '../../container.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
+import { memberOf } from './traders.member.js';
 
 // Any string: a malformed id is answered like a missing trader (404), never 400 or 500.
 const TraderParams = z.object({ id: z.string() });
 
 /** Registers /api/v1/traders/*. */
 export function registerTraderRoutes(t: TypedApp, c: Container): void {
-  const member = (req: { staff: { id: string; roles: string[] } | null }) => ({ id: req.staff!.id, roles: req.staff!.roles });
+  const member = memberOf;
 
   t.get(
     '/api/v1/traders',

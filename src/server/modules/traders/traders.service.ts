@@ -3,7 +3,8 @@
 // event. Revealing a masked field needs a reason, step-up (declared on the route), a role holding `reveal`
 // for the field's class, and stays under a per-member hourly limit.
 import { ErrorCode } from '../../../contracts/errors.js';
-import type { RevealResponse, RolePreview, TraderPage, TraderView } from '../../../contracts/traders.js';
+import type { ProfileSection, RevealResponse, RolePreview, TraderPage, TraderView } from '../../../contracts/traders.js';
+import type { SubjectKey } from '../../platform/crypto/envelope.js';
 import { NO_ACCESS, shownAs, type ClassPolicy } from '../../platform/authz/field-policy.js';
 import type { Audited, AuditedTx } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
@@ -13,7 +14,7 @@ import { AppError } from '../../platform/http/errors.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
 import type { RolesService } from '../roles/index.js';
 import { AUDIENCE_FIELDS, isTraderField, TRADER_FIELDS, TRADER_FIELD_NAMES, type TraderField, type TraderRecord } from './traders.fields.js';
-import { isTraderId, mayOpenTraders } from './traders.policy.js';
+import { isTraderId, mayOpenTraders, sectionsFor } from './traders.policy.js';
 import { fieldsNeeded, presentTrader } from './traders.presenter.js';
 import * as repo from './traders.repository.js';
 import { SAMPLE_TRADER, SAMPLE_TRADER_ID } from './traders.sample.js';
@@ -27,9 +28,20 @@ export interface TradersDeps {
   revealPerHour: number;
 }
 
-export interface Member {
+export type { Member } from './traders.member.js';
+import type { Member } from './traders.member.js';
+
+/** A trader a member opened for one section: the public columns, the member's field policy, the subject key. */
+export interface OpenedTrader {
   id: string;
-  roles: readonly string[];
+  accountRef: string;
+  kind: string;
+  status: string;
+  country: string;
+  policy: ClassPolicy;
+  sections: ProfileSection[];
+  /** The trader's data key (throws a CryptoError `key_destroyed` once the trader was erased). */
+  subjectKey(): Promise<SubjectKey>;
 }
 
 type TraderRow = NonNullable<Awaited<ReturnType<typeof repo.findTrader>>>;
@@ -108,6 +120,58 @@ export function createTradersService(d: TradersDeps) {
   }
 
   return {
+    /**
+     * Opens one trader for one section of the profile, inside the caller's audited transaction: 404 when the
+     * id is malformed, the trader missing or the member may not open traders; 403 (a denial) when the member
+     * may open the trader but not this section. Every section endpoint of every module starts here.
+     */
+    async openSection(tx: AuditedTx, member: Member, id: string, section: ProfileSection): Promise<OpenedTrader> {
+      if (!isTraderId(id)) throw notFound();
+      const policy = await profileAccess(tx, member);
+      const row = await repo.findTrader(tx, id.toLowerCase());
+      if (!row) throw notFound();
+      const sections = sectionsFor(member.permissions, policy);
+      if (!sections.includes(section)) {
+        throw new AppError(ErrorCode.forbidden, 403, 'Your roles do not show this section of a trader', { denial: true });
+      }
+      return {
+        id: row.id,
+        accountRef: row.account_ref,
+        kind: row.kind,
+        status: row.status,
+        country: row.country,
+        policy,
+        sections,
+        subjectKey: () => d.vault.subjectKey(tx, row.id, { create: false }),
+      };
+    },
+
+    /** The trader's anti-phishing code (class secret: only for stamping outgoing e-mail), or null when none is set. */
+    async antiPhishingCode(tx: AuditedTx, traderId: string): Promise<string | null> {
+      const row = await repo.findTrader(tx, traderId);
+      if (!row?.anti_phishing_code_ct) return null;
+      const key = await d.vault.subjectKey(tx, row.id, { create: false });
+      return d.vault.decryptForSubject(key, { table: 'trader', column: 'anti_phishing_code_ct', rowId: row.id }, row.anti_phishing_code_ct);
+    },
+
+    /** Stores (or clears) the anti-phishing code the exchange reports for a trader. */
+    async setAntiPhishingCode(tx: AuditedTx, traderId: string, code: string | null): Promise<void> {
+      const key = await d.vault.subjectKey(tx, traderId, { create: false });
+      const ct = code === null ? null : d.vault.encryptForSubject(key, { table: 'trader', column: 'anti_phishing_code_ct', rowId: traderId }, code);
+      await repo.updateTrader(tx, traderId, { anti_phishing_code_ct: ct, updated_at: d.clock.now() });
+    },
+
+    /** Ids of traders whose e-mail address is exactly this one (blind index; for matching inbound e-mail). */
+    async idsByEmail(tx: AuditedTx, email: string): Promise<string[]> {
+      const rows = await repo.findByEmailIndex(tx, d.vault.blindIndex('trader.email', email));
+      return rows.map((r) => r.id);
+    },
+
+    /** The trader with this account reference (case-insensitive), or undefined. */
+    async idByAccountRef(tx: AuditedTx, accountRef: string): Promise<string | undefined> {
+      return (await repo.findByAccountRef(tx, accountRef))?.id;
+    },
+
     /** One trader as the member's roles let them see it; audited `trader.view` with the names of the fields shown. */
     async get(ctx: ActorContext, member: Member, id: string): Promise<TraderView> {
       return d.audited(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {

@@ -63,15 +63,30 @@ export const PERMISSIONS = {
     dependsOn: ['trader.read'],
   },
   'trader.update': { description: 'Edit trader contact details and status', dependsOn: ['trader.read'] },
+  'trader.note.write': { description: 'Add notes to a trader (scanned for secrets before they are stored)', dependsOn: ['trader.read'] },
+  'trader.timeline.read': {
+    description: "See a trader's timeline: security events from the exchange, staff actions from the audit log (who viewed, revealed, changed what, from where), tickets",
+    dependsOn: ['trader.read'],
+  },
   'marketing.audience.read': {
-    description: 'List consenting traders for campaigns: display name and email only (consent tracking arrives with the trader profile issue)',
+    description: 'List the traders of a marketing segment: consenting traders only, display name and email only',
     dependsOn: [],
   },
-  'exchange.read': { description: "Read-only view of the trading engine (orders, trades); the financial field policy applies", dependsOn: ['trader.read'] },
+  'marketing.segment.manage': { description: 'Create and change marketing segments (country, activity band, VIP, consent category)', dependsOn: ['marketing.audience.read'] },
+  'consent.read': { description: "See a trader's consents and their history", dependsOn: ['trader.read'] },
+  'consent.manage': { description: "Record a trader's consent or opt-out on their behalf (source: support)", dependsOn: ['consent.read'] },
+  'exchange.read': { description: 'Read-only view of the trading engine (balances, orders, trades, deposits, withdrawals); the financial field policy applies', dependsOn: ['trader.read'] },
+  'exchange.configure': {
+    description: "Set the trading engine's address and credentials (stored encrypted; never shown again)",
+    dependsOn: [],
+    privileged: true,
+  },
 
   // Support
   'ticket.read': { description: 'Read support tickets and chat history', dependsOn: [] },
-  'ticket.reply': { description: 'Reply to, assign and close support tickets', dependsOn: ['ticket.read'] },
+  'ticket.reply': { description: 'Reply to, assign and close support tickets, and add internal notes', dependsOn: ['ticket.read'] },
+  'ticket.attachment.read': { description: 'Open ticket attachments (documents and images traders send)', dependsOn: ['ticket.read'] },
+  'ticket.canned.manage': { description: 'Create and change canned replies', dependsOn: ['ticket.read'] },
 
   // Compliance
   'kyc.read': { description: 'See KYC/KYB reviews and documents (field policy applies)', dependsOn: ['trader.read'] },
@@ -129,7 +144,7 @@ export const BUILT_IN_ROLES = {
     privileged: false,
     requireHardwareKey: false,
     idleTimeoutMinutes: 10,
-    permissions: ['ticket.read', 'ticket.reply', 'trader.read', 'trader.search'],
+    permissions: ['ticket.read', 'ticket.reply', 'trader.read', 'trader.search', 'trader.note.write', 'consent.read'],
     fieldPolicy: { public: 'full', contact: 'masked', identity: 'hidden', financial: 'hidden', security: 'hidden', secret: 'hidden' },
   },
   support_senior: {
@@ -137,7 +152,10 @@ export const BUILT_IN_ROLES = {
     privileged: false,
     requireHardwareKey: false,
     idleTimeoutMinutes: 10,
-    permissions: ['ticket.read', 'ticket.reply', 'trader.read', 'trader.search', 'trader.reveal', 'trader.update', 'kyc.read'],
+    permissions: [
+      'ticket.read', 'ticket.reply', 'ticket.attachment.read', 'ticket.canned.manage', 'trader.read', 'trader.search', 'trader.reveal',
+      'trader.update', 'trader.note.write', 'trader.timeline.read', 'kyc.read', 'consent.read', 'consent.manage',
+    ],
     fieldPolicy: { public: 'full', contact: 'reveal', identity: 'reveal', financial: 'masked', security: 'masked', secret: 'hidden' },
   },
   marketing: {
@@ -147,7 +165,7 @@ export const BUILT_IN_ROLES = {
     privileged: false,
     requireHardwareKey: false,
     idleTimeoutMinutes: 10,
-    permissions: ['marketing.audience.read'],
+    permissions: ['marketing.audience.read', 'marketing.segment.manage'],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'hidden', financial: 'hidden', security: 'hidden', secret: 'hidden' },
   },
   compliance_officer: {
@@ -156,8 +174,9 @@ export const BUILT_IN_ROLES = {
     requireHardwareKey: false,
     idleTimeoutMinutes: 10,
     permissions: [
-      'trader.read', 'trader.search', 'trader.reveal', 'exchange.read', 'kyc.read', 'kyc.review', 'screening.read', 'screening.review',
-      'monitoring.read', 'case.read', 'case.manage', 'withdrawal_limit.request', 'report.read', 'export.create', 'approval.read',
+      'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
+      'screening.read', 'screening.review', 'monitoring.read', 'case.read', 'case.manage', 'withdrawal_limit.request', 'report.read',
+      'export.create', 'approval.read', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'full', financial: 'reveal', security: 'masked', secret: 'hidden' },
   },
@@ -167,9 +186,10 @@ export const BUILT_IN_ROLES = {
     requireHardwareKey: true,
     idleTimeoutMinutes: 10,
     permissions: [
-      'trader.read', 'trader.search', 'trader.reveal', 'exchange.read', 'kyc.read', 'kyc.review', 'screening.read', 'screening.review',
-      'monitoring.read', 'monitoring.rules.manage', 'case.read', 'case.manage', 'withdrawal_limit.request', 'withdrawal_limit.approve',
-      'report.read', 'export.create', 'export.approve', 'approval.read', 'approval.decide',
+      'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
+      'screening.read', 'screening.review', 'monitoring.read', 'monitoring.rules.manage', 'case.read', 'case.manage',
+      'withdrawal_limit.request', 'withdrawal_limit.approve', 'report.read', 'export.create', 'export.approve', 'approval.read',
+      'approval.decide', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'full', financial: 'full', security: 'masked', secret: 'hidden' },
   },
@@ -181,6 +201,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       'audit.read', 'audit.export', 'keys.read', 'staff.read', 'approval.read', 'approval.decide', 'session.manage', 'security.unfreeze',
       'security.alert.read', 'security.alert.manage', 'role.read', 'role.grant.approve', 'incident.read', 'incident.manage', 'trader.read',
+      'trader.search', 'trader.timeline.read',
     ],
     fieldPolicy: { public: 'full', contact: 'masked', identity: 'hidden', financial: 'hidden', security: 'full', secret: 'hidden' },
   },
@@ -192,7 +213,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       'audit.read', 'audit.export', 'keys.read', 'keys.rotate', 'staff.read', 'trader.read', 'approval.read', 'approval.decide',
       'staff.invite', 'staff.disable', 'staff.reset', 'staff.networks.edit', 'session.manage', 'security.alert.read',
-      'role.read', 'role.manage', 'staff.roles.grant', 'role.grant.approve',
+      'role.read', 'role.manage', 'staff.roles.grant', 'role.grant.approve', 'exchange.configure',
     ],
     fieldPolicy: { public: 'full', contact: 'masked', identity: 'masked', financial: 'masked', security: 'masked', secret: 'hidden' },
   },

@@ -42,6 +42,7 @@ export const RING_ENCRYPTED_COLUMNS = [
   { table: 'staff_invitation', column: 'pending_totp_ct', id: 'id' },
   { table: 'email_outbox', column: 'to_ct', id: 'id' },
   { table: 'email_outbox', column: 'body_ct', id: 'id' },
+  { table: 'exchange_connection', column: 'secret_ct', id: 'id' },
 ] as const;
 
 /** A handle that can read and write the key tables: the platform's handle or an audited transaction. */

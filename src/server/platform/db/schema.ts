@@ -113,6 +113,12 @@ export interface TraderTable {
   bank_account_ct: Bytes | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  risk: Generated<string>;
+  kyc_state: Generated<string>;
+  vip: Generated<boolean>;
+  activity_band: Generated<string>;
+  registration_number_ct: Bytes | null;
+  anti_phishing_code_ct: Bytes | null;
 }
 
 export interface TraderWalletTable {
@@ -255,6 +261,141 @@ export interface EmailOutboxTable {
   error: string | null;
 }
 
+export interface TraderPersonTable {
+  id: string;
+  trader_id: string;
+  role: 'director' | 'ubo';
+  name_ct: Bytes;
+  date_of_birth_ct: Bytes | null;
+  nationality: string | null;
+  /** numeric(5,2): arrives as a string from both drivers. */
+  ownership_pct: ColumnType<string | null, string | number | null, string | number | null>;
+  created_at: Timestamp;
+}
+
+export interface TraderNoteTable {
+  id: string;
+  trader_id: string;
+  author_id: string;
+  body_ct: Bytes;
+  redactions: Generated<string[]>;
+  created_at: Timestamp;
+}
+
+export interface TraderSecurityEventTable {
+  id: string;
+  trader_id: string;
+  exchange_event_id: string;
+  kind: string;
+  occurred_at: Timestamp;
+  ip_ct: Bytes | null;
+  country: string | null;
+  detail_ct: Bytes | null;
+  received_at: Timestamp;
+}
+
+export interface ExchangeConnectionTable {
+  id: 'default';
+  base_url: string;
+  key_id: string;
+  secret_ct: Bytes;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface ExchangeSnapshotTable {
+  trader_id: string;
+  kind: string;
+  payload_ct: Bytes;
+  fetched_at: Timestamp;
+}
+
+export interface TicketTable {
+  id: string;
+  number: Generated<Int8>;
+  trader_id: string;
+  subject_ct: Bytes;
+  status: 'new' | 'open' | 'pending' | 'solved' | 'closed';
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  queue: Generated<string>;
+  assignee_id: string | null;
+  tags: Generated<string[]>;
+  channel: 'api' | 'email' | 'staff';
+  first_response_due_at: Timestamp;
+  resolution_due_at: Timestamp;
+  first_responded_at: Timestamp | null;
+  solved_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TicketMessageTable {
+  id: string;
+  ticket_id: string;
+  trader_id: string;
+  kind: 'trader' | 'reply' | 'internal';
+  author_staff_id: string | null;
+  body_ct: Bytes;
+  redactions: Generated<string[]>;
+  email_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface TicketAttachmentTable {
+  id: string;
+  ticket_id: string;
+  message_id: string;
+  trader_id: string;
+  filename_ct: Bytes;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content_ct: Bytes;
+  created_at: Timestamp;
+}
+
+export interface CannedReplyTable {
+  id: string;
+  name: string;
+  body: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ConsentCategory = 'marketing_email' | 'product_news' | 'research';
+
+export interface ConsentEventTable {
+  id: string;
+  trader_id: string;
+  category: ConsentCategory;
+  granted: boolean;
+  source: 'signup' | 'settings' | 'support' | 'unsubscribe_link' | 'import';
+  wording_version: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+export interface ConsentCurrentTable {
+  trader_id: string;
+  category: ConsentCategory;
+  granted: boolean;
+  wording_version: string;
+  updated_at: Timestamp;
+}
+
+export interface MarketingSegmentTable {
+  id: string;
+  name: string;
+  category: ConsentCategory;
+  countries: Generated<string[]>;
+  activity_bands: Generated<string[]>;
+  vip: boolean | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -278,4 +419,16 @@ export interface DB {
   security_alert: SecurityAlertTable;
   approval_request: ApprovalRequestTable;
   email_outbox: EmailOutboxTable;
+  trader_person: TraderPersonTable;
+  trader_note: TraderNoteTable;
+  trader_security_event: TraderSecurityEventTable;
+  exchange_connection: ExchangeConnectionTable;
+  exchange_snapshot: ExchangeSnapshotTable;
+  ticket: TicketTable;
+  ticket_message: TicketMessageTable;
+  ticket_attachment: TicketAttachmentTable;
+  canned_reply: CannedReplyTable;
+  consent_event: ConsentEventTable;
+  consent_current: ConsentCurrentTable;
+  marketing_segment: MarketingSegmentTable;
 }
