@@ -130,7 +130,7 @@ function findSeedPhrases(text: string): SecretFinding[] {
   // them break a run because the gap test below allows no letters.
   const words = [...text.matchAll(/(?<![0-9A-Za-z])[A-Za-z]+(?![0-9A-Za-z])/g)].map((m) => ({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
   // Between two words of a phrase only separators and numbering may stand (no other letters, at most a short gap).
-  const GAP = /^[\s,;.:)(\]\[#\-–—*\d]{1,16}$/;
+  const GAP = /^[\s,;.:)(\][#\-–—*\d]{1,16}$/;
   let runStart = -1;
   let runLen = 0;
   const flush = (lastIdx: number) => {
