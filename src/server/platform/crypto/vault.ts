@@ -1,7 +1,7 @@
 // The vault: the key rings and subject keys as the application uses them, backed by the crypto_key and
 // subject_key tables. Data keys are stored wrapped by the KeyProvider (master key) and live unwrapped only
 // in this process's memory. Feature code sees encrypt/decrypt/blind-index calls, never a key.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { formatVerifierKey, generateSigningKey } from '../audit/checkpoint.js';
 import type { Clock } from '../clock.js';
@@ -99,6 +99,26 @@ export class Vault {
   /** Exact-match search token for a value of the given kind (email, phone, name, wallet…). */
   blindIndex(kind: string, value: string): Buffer {
     return blindIndex(this.indexRing, kind, value);
+  }
+
+  /**
+   * HMAC-SHA256 of data for one purpose (e.g. signed links), under a key derived by HKDF from the blind-index
+   * ring's active key and the purpose: never the blind-index key itself, and a MAC of one purpose is never valid
+   * for another.
+   */
+  mac(purpose: string, data: string): Buffer {
+    return macUnder(this.indexRing.get(this.indexRing.activeVersion).key, purpose, data);
+  }
+
+  /** True when tag is data's MAC for purpose under any held ring version (a rotation keeps old links valid); constant-time. */
+  verifyMac(purpose: string, data: string, tag: Uint8Array): boolean {
+    let ok = false;
+    for (const { version } of this.indexRing.versions) {
+      const expected = macUnder(this.indexRing.get(version).key, purpose, data);
+      // No early exit: every version is tried, so the time taken does not tell which one matched.
+      if (tag.length === expected.length && timingSafeEqual(expected, tag)) ok = true;
+    }
+    return ok;
   }
 
   /** The subject's current data key, created on first use. Runs in the caller's transaction. */
@@ -210,6 +230,19 @@ export class Vault {
   /** Key version a stored ciphertext was made with. */
   static versionOf(ciphertext: Uint8Array): number {
     return parseHeader(ciphertext).version;
+  }
+}
+
+const MAC_PURPOSE = /^[a-z][a-z0-9.-]{0,62}$/;
+const MAC_SALT = Buffer.from('bulwark-mac/1', 'utf8');
+
+function macUnder(ringKey: Buffer, purpose: string, data: string): Buffer {
+  if (!MAC_PURPOSE.test(purpose)) throw new CryptoError('invalid_argument', 'mac purpose must match /^[a-z][a-z0-9.-]{0,62}$/');
+  const key = Buffer.from(hkdfSync('sha256', ringKey, MAC_SALT, `mac/${purpose}`, 32));
+  try {
+    return createHmac('sha256', key).update(data, 'utf8').digest();
+  } finally {
+    key.fill(0);
   }
 }
 
