@@ -1,0 +1,110 @@
+// `bulwark exchange connect|status|sync|simulate`. The connection's secret is never a command-line argument
+// (arguments are visible to every local user in the process list and stay in shell history): it is read from
+// standard input or from a file (--secret-file).
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Container } from '../../container.js';
+import type { ActorContext } from '../../platform/http/request-context.js';
+import { createSimulator, newSimulatorSecret } from './simulator.js';
+
+export interface ExchangeCliDeps {
+  withContainer<T>(opts: object, fn: (c: Container) => Promise<T>): Promise<T>;
+  cliActor(command: string): ActorContext;
+  fail(message: string, code?: number): never;
+}
+
+const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function readSecretFile(file: string, fail: ExchangeCliDeps['fail']): string {
+  try {
+    const st = statSync(file);
+    if (st.size > 4096) fail(`${file}: a secret file is at most 4 KiB`);
+    // A secret readable by other local users is not a secret.
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) fail(`${file}: readable by group or others; chmod 600 it first`);
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
+    throw err;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('exchange secret (input is not echoed when piped; end with Enter): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (process.stdin.isTTY && text.includes('\n')) break;
+    if (text.length > 4096) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/** Registers the `exchange` command group. */
+export function registerExchangeCommands(program: Command, d: ExchangeCliDeps): void {
+  const exchange = program.command('exchange').description('the read-only trading-engine connector and its simulator');
+
+  exchange
+    .command('connect')
+    .description('set the exchange connection (URL and key id; the secret from standard input or --secret-file, never an argument)')
+    .requiredOption('--url <url>', 'base URL of the exchange API, e.g. https://engine.example:8443')
+    .requiredOption('--key-id <id>', 'the key id the exchange issued to Bulwark')
+    .option('--secret-file <file>', 'read the shared secret from this file (mode 600) instead of standard input')
+    .action(async (o: { url: string; keyId: string; secretFile?: string }) => {
+      if (!KEY_ID.test(o.keyId)) d.fail('--key-id: 1 to 64 letters, digits, dots, dashes or underscores');
+      const secret = o.secretFile ? readSecretFile(o.secretFile, d.fail) : await readStdin();
+      if (secret.length < 32 || secret.length > 512) d.fail('the secret must be 32 to 512 characters');
+      await d.withContainer({}, async (c) => {
+        const s = await c.exchange.setConnection(d.cliActor('exchange.connect'), { baseUrl: o.url, keyId: o.keyId, secret }, 'cli:exchange.connect', { requireReason: false });
+        process.stdout.write(`connected to ${s.baseUrl} as ${s.keyId} (the secret is stored encrypted and will not be shown again)\n`);
+      });
+    });
+
+  exchange
+    .command('status')
+    .description('show the exchange connection (never the secret)')
+    .action(async () => {
+      await d.withContainer({ createKeyFile: false }, async (c) => {
+        const s = await c.exchange.connection(d.cliActor('exchange.status'));
+        process.stdout.write(s.configured ? `url ${s.baseUrl}\nkey id ${s.keyId}\nset ${s.configuredAt} by ${s.configuredBy}\n` : 'not connected\n');
+      });
+    });
+
+  exchange
+    .command('sync')
+    .description("refresh one trader's exchange data (snapshots, security events, anti-phishing code)")
+    .argument('<traderId>', 'the trader id')
+    .action(async (traderId: string) => {
+      await d.withContainer({ createKeyFile: false }, async (c) => {
+        const r = await c.exchange.syncTrader(d.cliActor('exchange.sync'), traderId);
+        process.stdout.write(`${r.sections} section(s) refreshed${r.failed.length ? `; failed: ${r.failed.join(', ')}` : ''}\n`);
+        if (r.failed.length) process.exitCode = 1;
+      });
+    });
+
+  exchange
+    .command('simulate')
+    .description('run the reference exchange simulator (synthetic data, same signed HTTP contract) in this process')
+    .option('--port <port>', 'TCP port', (v) => Number(v), 4100)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--key-id <id>', 'the key id Bulwark signs with', 'bulwark-sim')
+    .option('--secret-file <file>', 'the shared secret (mode 600); without it one is generated and printed once')
+    .action(async (o: { port: number; host: string; keyId: string; secretFile?: string }) => {
+      if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) d.fail('--port: 0 to 65535');
+      if (!KEY_ID.test(o.keyId)) d.fail('--key-id: 1 to 64 letters, digits, dots, dashes or underscores');
+      const generated = !o.secretFile;
+      const secret = o.secretFile ? readSecretFile(o.secretFile, d.fail) : newSimulatorSecret();
+      if (secret.length < 32) d.fail('the secret must be at least 32 characters');
+      const sim = createSimulator({ keyId: o.keyId, secret });
+      const url = await sim.listen(o.port, o.host);
+      process.stdout.write(`exchange simulator listening on ${url} (key id ${o.keyId}); Ctrl-C stops it\n`);
+      if (generated) {
+        process.stdout.write(
+          `\nshared secret (shown once, not stored anywhere): ${secret}\n\nconnect Bulwark to it with:\n  bulwark exchange connect --url ${url} --key-id ${o.keyId}\nand paste the secret when asked (or put it in a mode-600 file and add --secret-file FILE)\n`,
+        );
+      }
+      const stop = () => void sim.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
