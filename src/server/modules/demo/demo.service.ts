@@ -20,7 +20,7 @@ export function createDemoService(d: DemoDeps) {
   /** Stores one trader with every personal field under the trader's own data key. */
   async function createTrader(ctx: ActorContext, t: SyntheticTrader): Promise<string> {
     const id = randomUUID();
-    const fields = ['legal_name', 'email', 'phone', 'date_of_birth', 'bank_account', 'wallet.address', 'balance.amount'];
+    const fields = ['legal_name', 'email', 'phone', 'date_of_birth', 'bank_account', 'wallet.address', 'balance.amount', 'registration_number', 'persons', 'anti_phishing_code'];
     return d.audited(ctx, { action: 'trader.create', target: { type: 'trader', id }, fields }, async (tx) => {
       const key = await d.vault.subjectKey(tx, id, { create: true });
       const enc = (table: string, column: string, rowId: string, v: string) =>
@@ -40,9 +40,31 @@ export function createDemoService(d: DemoDeps) {
         phone_bidx: d.vault.blindIndex('trader.phone', t.phone),
         date_of_birth_ct: enc('trader', 'date_of_birth_ct', id, t.dateOfBirth),
         bank_account_ct: enc('trader', 'bank_account_ct', id, t.bankAccount),
+        risk: t.risk,
+        kyc_state: t.kycState,
+        vip: t.vip,
+        activity_band: t.activityBand,
+        registration_number_ct: t.registrationNumber ? enc('trader', 'registration_number_ct', id, t.registrationNumber) : null,
+        anti_phishing_code_ct: t.antiPhishingCode ? enc('trader', 'anti_phishing_code_ct', id, t.antiPhishingCode) : null,
         created_at: now,
         updated_at: now,
       });
+      await traders.insertPersons(
+        tx,
+        t.persons.map((p) => {
+          const pid = randomUUID();
+          return {
+            id: pid,
+            trader_id: id,
+            role: p.role,
+            name_ct: enc('trader_person', 'name_ct', pid, p.name),
+            date_of_birth_ct: enc('trader_person', 'date_of_birth_ct', pid, p.dateOfBirth),
+            nationality: p.nationality,
+            ownership_pct: p.ownershipPct,
+            created_at: now,
+          };
+        }),
+      );
       await traders.insertWallets(
         tx,
         t.wallets.map((w) => {
@@ -74,15 +96,15 @@ export function createDemoService(d: DemoDeps) {
     createTrader,
     /** Creates n synthetic traders, `concurrency` at a time (they share group commits), reporting progress. */
     async seedTraders(ctx: ActorContext, n: number, onProgress?: (done: number) => void, concurrency = 32) {
-      const made: SyntheticTrader[] = [];
+      const made: (SyntheticTrader & { id: string })[] = [];
       let next = 0;
       let done = 0;
       const worker = async () => {
         while (next < n) {
           const i = next++;
           const t = syntheticTrader(i);
-          await createTrader(ctx, t);
-          made.push(t);
+          const id = await createTrader(ctx, t);
+          made.push({ ...t, id });
           onProgress?.(++done);
         }
       };

@@ -81,7 +81,7 @@ describe('roles and role grants', () => {
     expectProblem(await call(j, 'GET', '/api/v1/roles'), 403, 'forbidden');
     const me = await call(j, 'GET', '/api/v1/me/permissions');
     assert.equal(me.statusCode, 200);
-    assert.deepEqual(me.json(), { roles: ['support_junior'], permissions: ['ticket.read', 'ticket.reply', 'trader.read', 'trader.search'] });
+    assert.deepEqual(me.json(), { roles: ['support_junior'], permissions: ['consent.read', 'ticket.read', 'ticket.reply', 'trader.note.write', 'trader.read', 'trader.search'] });
   });
 
   it('a non-privileged grant applies at once; a privileged one waits for a second member and changes nothing until then', async () => {
@@ -256,7 +256,7 @@ describe('roles and role grants', () => {
       await tx.deleteFrom('role').where('name', '=', 'marketing').execute();
     });
     assert.deepEqual(await t.container.roles.ensureBuiltInRoles(), ['marketing']);
-    assert.deepEqual([...(await t.container.roles.permissionsFor(['marketing']))], ['marketing.audience.read']);
+    assert.deepEqual([...(await t.container.roles.permissionsFor(['marketing']))].sort(), ['marketing.audience.read', 'marketing.segment.manage']);
     await expectAudited(t, { action: 'role.create_built_in', outcome: 'ok' }, { afterSeq: seq });
   });
 });

@@ -1,7 +1,7 @@
 // Trader rows: pure Kysely over an audited transaction. Personal fields arrive already encrypted.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
-import type { TraderBalanceTable, TraderTable, TraderWalletTable } from '../../platform/db/schema.js';
+import type { TraderBalanceTable, TraderNoteTable, TraderPersonTable, TraderTable, TraderWalletTable } from '../../platform/db/schema.js';
 
 /** Inserts a trader. */
 export async function insertTrader(tx: AuditedTx, row: Insertable<TraderTable>): Promise<void> {
@@ -64,6 +64,122 @@ export async function countRevealsSince(tx: AuditedTx, staffId: string, since: D
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('actor_id', '=', staffId)
     .where('action', '=', 'trader.reveal')
+    .where('outcome', '=', 'ok')
+    .where('time', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface TraderFilter {
+  status?: string | undefined;
+  country?: string | undefined;
+  risk?: string | undefined;
+  kycState?: string | undefined;
+  vip?: boolean | undefined;
+}
+
+/** A filtered page of trader rows in id order after the given id; every filter is a plain column predicate. */
+export async function listTradersFiltered(tx: AuditedTx, opts: { after?: string | undefined; limit: number; filter: TraderFilter }) {
+  const f = opts.filter;
+  let q = tx.selectFrom('trader').selectAll().orderBy('id').limit(opts.limit);
+  if (opts.after) q = q.where('id', '>', opts.after);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.country) q = q.where('country', '=', f.country);
+  if (f.risk) q = q.where('risk', '=', f.risk);
+  if (f.kycState) q = q.where('kyc_state', '=', f.kycState);
+  if (f.vip !== undefined) q = q.where('vip', '=', f.vip);
+  return q.execute();
+}
+
+/** Trader rows whose blind index of the given column equals bidx (exact match on the normalised value). */
+export async function findByIndex(tx: AuditedTx, column: 'email_bidx' | 'phone_bidx' | 'name_bidx', bidx: Uint8Array, limit: number) {
+  return tx.selectFrom('trader').selectAll().where(column, '=', bidx).orderBy('id').limit(limit).execute();
+}
+
+/** Trader rows owning a wallet whose address has this blind index. */
+export async function findByWalletIndex(tx: AuditedTx, bidx: Uint8Array, limit: number) {
+  return tx
+    .selectFrom('trader')
+    .selectAll('trader')
+    .where('id', 'in', (eb) => eb.selectFrom('trader_wallet').select('trader_id').where('address_bidx', '=', bidx))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Directors and UBOs of the given traders. */
+export async function personsOf(tx: AuditedTx, traderIds: string[]) {
+  if (traderIds.length === 0) return [];
+  return tx.selectFrom('trader_person').selectAll().where('trader_id', 'in', traderIds).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Inserts directors or UBOs. */
+export async function insertPersons(tx: AuditedTx, rows: Insertable<TraderPersonTable>[]): Promise<void> {
+  if (rows.length) await tx.insertInto('trader_person').values(rows).execute();
+}
+
+/** Notes on a trader, newest first. */
+export async function notesOf(tx: AuditedTx, traderId: string, limit: number) {
+  return tx
+    .selectFrom('trader_note')
+    .leftJoin('staff', 'staff.id', 'trader_note.author_id')
+    .select(['trader_note.id', 'trader_note.body_ct', 'trader_note.redactions', 'trader_note.created_at', 'trader_note.author_id', 'staff.display_name as author_name'])
+    .where('trader_note.trader_id', '=', traderId)
+    .orderBy('trader_note.created_at', 'desc')
+    .orderBy('trader_note.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Inserts a note. */
+export async function insertNote(tx: AuditedTx, row: Insertable<TraderNoteTable>): Promise<void> {
+  await tx.insertInto('trader_note').values(row).execute();
+}
+
+/** Security events the exchange reported for a trader, newest first, before a moment. */
+export async function securityEventsOf(tx: AuditedTx, traderId: string, before: Date, limit: number) {
+  return tx
+    .selectFrom('trader_security_event')
+    .selectAll()
+    .where('trader_id', '=', traderId)
+    .where('occurred_at', '<=', before)
+    .orderBy('occurred_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Audit events whose target is this trader, newest first, before a moment (staff actions on the trader). */
+export async function auditEventsOf(tx: AuditedTx, traderId: string, before: Date, limit: number) {
+  return tx
+    .selectFrom('audit_event')
+    .select(['seq', 'time', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'action', 'outcome', 'fields', 'reason'])
+    .where('target_type', '=', 'trader')
+    .where('target_id', '=', traderId)
+    .where('time', '<=', before)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Tickets of a trader (their opening and status), newest first, before a moment. */
+export async function ticketsOf(tx: AuditedTx, traderId: string, before: Date, limit: number) {
+  return tx
+    .selectFrom('ticket')
+    .select(['id', 'number', 'status', 'priority', 'channel', 'created_at', 'solved_at'])
+    .where('trader_id', '=', traderId)
+    .where('created_at', '<=', before)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Distinct traders a member opened (trader.view) since a moment: the bulk-viewing measure. */
+export async function distinctViewsSince(tx: AuditedTx, staffId: string, since: Date): Promise<number> {
+  const r = await tx
+    .selectFrom('audit_event')
+    .select(sql<string>`count(distinct target_id)`.as('n'))
+    .where('actor_id', '=', staffId)
+    .where('action', '=', 'trader.view')
     .where('outcome', '=', 'ok')
     .where('time', '>', since)
     .executeTakeFirstOrThrow();

@@ -3,7 +3,21 @@
 // event. Revealing a masked field needs a reason, step-up (declared on the route), a role holding `reveal`
 // for the field's class, and stays under a per-member hourly limit.
 import { ErrorCode } from '../../../contracts/errors.js';
-import type { ProfileSection, RevealResponse, RolePreview, TraderPage, TraderView } from '../../../contracts/traders.js';
+import type {
+  ProfileSection,
+  ProfileView,
+  RevealResponse,
+  RolePreview,
+  TimelineEntry,
+  TimelinePage,
+  TraderListQuery,
+  TraderNote,
+  TraderPage,
+  TraderView,
+} from '../../../contracts/traders.js';
+import { maskIp } from '../../platform/authz/masks.js';
+import { findingKinds, scanSecrets } from '../../platform/dlp/secret-scanner.js';
+import { randomUUID } from 'node:crypto';
 import type { SubjectKey } from '../../platform/crypto/envelope.js';
 import { NO_ACCESS, shownAs, type ClassPolicy } from '../../platform/authz/field-policy.js';
 import type { Audited, AuditedTx } from '../../platform/audit/writer.js';
@@ -17,6 +31,7 @@ import { AUDIENCE_FIELDS, isTraderField, TRADER_FIELDS, TRADER_FIELD_NAMES, type
 import { isTraderId, mayOpenTraders, sectionsFor } from './traders.policy.js';
 import { fieldsNeeded, presentTrader } from './traders.presenter.js';
 import * as repo from './traders.repository.js';
+import { decodeTimelineCursor, mergeTimeline } from './traders.timeline.js';
 import { SAMPLE_TRADER, SAMPLE_TRADER_ID } from './traders.sample.js';
 
 export interface TradersDeps {
@@ -26,6 +41,15 @@ export interface TradersDeps {
   roles: Pick<RolesService, 'fieldAccess' | 'exists'>;
   /** Reveals per member per rolling hour. */
   revealPerHour: number;
+  /** Distinct traders a member may open per rolling hour before a security alert is raised (bulk viewing). */
+  bulkViewAlertPerHour?: number;
+  /** Raises a security alert in the caller's transaction (the security module). */
+  raiseAlertIn?: (
+    tx: AuditedTx,
+    a: { kind: string; severity: 'low' | 'medium' | 'high' | 'critical'; staffId: string | null; summary: string; details: Record<string, string | number | boolean | null> },
+  ) => Promise<unknown>;
+  /** Counts profile views (metrics); the incident issue reads the audit log through bulkViewing(). */
+  onProfileView?: () => void;
 }
 
 export type { Member } from './traders.member.js';
@@ -70,8 +94,9 @@ export function createTradersService(d: TradersDeps) {
   async function loadRecords(tx: AuditedTx, rows: TraderRow[], needed: ReadonlySet<TraderField>): Promise<Map<string, Partial<TraderRecord>>> {
     const ids = rows.map((r) => r.id);
     const wallets = needed.has('wallets') ? await repo.walletsOf(tx, ids) : [];
+    const persons = needed.has('directors') || needed.has('ubos') ? await repo.personsOf(tx, ids) : [];
     const balances = needed.has('balances') ? await repo.balancesOf(tx, ids) : [];
-    const personal: TraderField[] = ['legalName', 'displayName', 'email', 'phone', 'dateOfBirth', 'bankAccount', 'wallets', 'balances'];
+    const personal: TraderField[] = ['legalName', 'displayName', 'email', 'phone', 'dateOfBirth', 'bankAccount', 'wallets', 'balances', 'registrationNumber', 'directors', 'ubos'];
     const out = new Map<string, Partial<TraderRecord>>();
     for (const row of rows) {
       const rec: Partial<TraderRecord> = {
@@ -80,6 +105,8 @@ export function createTradersService(d: TradersDeps) {
         status: row.status,
         country: row.country,
         createdAt: new Date(row.created_at).toISOString(),
+        vip: row.vip,
+        activityBand: row.activity_band,
       };
       out.set(row.id, rec);
       if (!personal.some((f) => needed.has(f))) continue;
@@ -104,6 +131,25 @@ export function createTradersService(d: TradersDeps) {
       if (needed.has('wallets')) {
         rec.wallets = wallets.filter((w) => w.trader_id === row.id).map((w) => ({ chain: w.chain, address: dec('trader_wallet', 'address_ct', w.id, w.address_ct) }));
       }
+      if (needed.has('registrationNumber')) {
+        rec.registrationNumber = row.registration_number_ct ? dec('trader', 'registration_number_ct', row.id, row.registration_number_ct) : null;
+      }
+      if (needed.has('directors') || needed.has('ubos')) {
+        const mine = persons
+          .filter((p) => p.trader_id === row.id)
+          .map((p) => ({
+            role: p.role,
+            name: dec('trader_person', 'name_ct', p.id, p.name_ct),
+            dateOfBirth: p.date_of_birth_ct ? dec('trader_person', 'date_of_birth_ct', p.id, p.date_of_birth_ct) : null,
+            nationality: p.nationality,
+            ownershipPct: p.ownership_pct === null ? null : String(p.ownership_pct),
+          }));
+        // Individuals have no directors or UBOs: the fields stay unknown (left out), not empty.
+        if (row.kind === 'business') {
+          if (needed.has('directors')) rec.directors = mine.filter((p) => p.role === 'director');
+          if (needed.has('ubos')) rec.ubos = mine.filter((p) => p.role === 'ubo');
+        }
+      }
       if (needed.has('balances')) {
         rec.balances = balances
           .filter((b) => b.trader_id === row.id)
@@ -113,38 +159,60 @@ export function createTradersService(d: TradersDeps) {
     return out;
   }
 
+  /**
+   * Bulk viewing: a member opening many distinct traders in an hour is what a compromised laptop scraping the
+   * back office looks like. Counted in the audit log (so every process and restart agrees); one open alert per
+   * member at a time.
+   */
+  async function watchBulkViewing(tx: AuditedTx, member: Member): Promise<void> {
+    const limit = d.bulkViewAlertPerHour;
+    if (!limit || !d.raiseAlertIn) return;
+    const n = (await repo.distinctViewsSince(tx, member.id, new Date(d.clock.now().getTime() - 3_600_000))) + 1;
+    if (n !== limit + 1) return;
+    await d.raiseAlertIn(tx, {
+      kind: 'bulk_trader_viewing',
+      severity: 'high',
+      staffId: member.id,
+      summary: `Opened more than ${limit} distinct trader profiles within an hour`,
+      details: { distinctTraders: n, windowMinutes: 60 },
+    });
+  }
+
   async function profileAccess(tx: AuditedTx, member: Member): Promise<ClassPolicy> {
     const access = await d.roles.fieldAccess(tx, member.roles, 'profile');
     if (!mayOpenTraders(access)) throw notFound();
     return access.policy;
   }
 
+  /**
+   * Opens one trader for one section of the profile, inside the caller's audited transaction: 404 when the
+   * id is malformed, the trader missing or the member may not open traders; 403 (a denial) when the member
+   * may open the trader but not this section. Every section endpoint of every module starts here.
+   */
+  async function openSection(tx: AuditedTx, member: Member, id: string, section: ProfileSection): Promise<OpenedTrader> {
+    if (!isTraderId(id)) throw notFound();
+    const policy = await profileAccess(tx, member);
+    const row = await repo.findTrader(tx, id.toLowerCase());
+    if (!row) throw notFound();
+    const sections = sectionsFor(member.permissions, policy);
+    if (!sections.includes(section)) {
+      throw new AppError(ErrorCode.forbidden, 403, 'Your roles do not show this section of a trader', { denial: true });
+    }
+    return {
+      id: row.id,
+      accountRef: row.account_ref,
+      kind: row.kind,
+      status: row.status,
+      country: row.country,
+      policy,
+      sections,
+      subjectKey: () => d.vault.subjectKey(tx, row.id, { create: false }),
+    };
+  }
+
   return {
-    /**
-     * Opens one trader for one section of the profile, inside the caller's audited transaction: 404 when the
-     * id is malformed, the trader missing or the member may not open traders; 403 (a denial) when the member
-     * may open the trader but not this section. Every section endpoint of every module starts here.
-     */
-    async openSection(tx: AuditedTx, member: Member, id: string, section: ProfileSection): Promise<OpenedTrader> {
-      if (!isTraderId(id)) throw notFound();
-      const policy = await profileAccess(tx, member);
-      const row = await repo.findTrader(tx, id.toLowerCase());
-      if (!row) throw notFound();
-      const sections = sectionsFor(member.permissions, policy);
-      if (!sections.includes(section)) {
-        throw new AppError(ErrorCode.forbidden, 403, 'Your roles do not show this section of a trader', { denial: true });
-      }
-      return {
-        id: row.id,
-        accountRef: row.account_ref,
-        kind: row.kind,
-        status: row.status,
-        country: row.country,
-        policy,
-        sections,
-        subjectKey: () => d.vault.subjectKey(tx, row.id, { create: false }),
-      };
-    },
+    /** See openSection above: the first call of every per-trader section endpoint. */
+    openSection,
 
     /** The trader's anti-phishing code (class secret: only for stamping outgoing e-mail), or null when none is set. */
     async antiPhishingCode(tx: AuditedTx, traderId: string): Promise<string | null> {
@@ -172,6 +240,207 @@ export function createTradersService(d: TradersDeps) {
       return (await repo.findByAccountRef(tx, accountRef))?.id;
     },
 
+    /**
+     * The profile page: the trader per the field policy, the sections this member sees, and the KYC state and risk
+     * where those sections are shown. Audited `trader.view` naming the fields and the sections shown; bulk viewing
+     * (many distinct traders in an hour) raises a security alert.
+     */
+    async profile(ctx: ActorContext, member: Member, id: string): Promise<ProfileView> {
+      const out = await d.audited(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
+        if (!isTraderId(id)) throw notFound();
+        const access = await profileAccess(tx, member);
+        const row = await repo.findTrader(tx, id.toLowerCase());
+        if (!row) throw notFound();
+        const records = await loadRecords(tx, [row], fieldsNeeded(access));
+        const { view, shown } = presentTrader(row.id, records.get(row.id)!, access);
+        const sections = sectionsFor(member.permissions, access);
+        ev.addFields(...shown, ...sections.map((s) => `section.${s}`));
+        const profile: ProfileView = { trader: view, sections };
+        if (sections.includes('kyc')) profile.kyc = { state: row.kyc_state as NonNullable<ProfileView['kyc']>['state'] };
+        if (sections.includes('risk')) profile.risk = { level: row.risk as NonNullable<ProfileView['risk']>['level'] };
+        await watchBulkViewing(tx, member);
+        return profile;
+      });
+      d.onProfileView?.();
+      return out;
+    },
+
+    /** A filtered page of traders (keyset by id), each masked like a single read; filters that would tell a hidden section (risk, KYC state) are refused. */
+    async list(ctx: ActorContext, member: Member, q: TraderListQuery): Promise<TraderPage> {
+      const filterNames = (['status', 'country', 'risk', 'kycState', 'vip'] as const).filter((k) => q[k] !== undefined);
+      return d.audited(ctx, { action: 'trader.list', target: { type: 'trader' } }, async (tx, ev) => {
+        ev.addFields(...filterNames.map((f) => `filter.${f}`));
+        const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+        const access = await profileAccess(tx, member);
+        const sections = sectionsFor(member.permissions, access);
+        if ((q.risk && !sections.includes('risk')) || (q.kycState && !sections.includes('kyc'))) {
+          throw new AppError(ErrorCode.forbidden, 403, 'Your roles do not show risk or KYC state, so you cannot filter by them', { denial: true });
+        }
+        const rows = await repo.listTradersFiltered(tx, { after, limit: q.limit + 1, filter: { status: q.status, country: q.country, risk: q.risk, kycState: q.kycState, vip: q.vip } });
+        const page = rows.slice(0, q.limit);
+        const records = await loadRecords(tx, page, fieldsNeeded(access));
+        const traders = page.map((r) => {
+          const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
+          ev.addFields(...shown);
+          return view;
+        });
+        return { traders, nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
+      });
+    },
+
+    /**
+     * Exact-match search by e-mail, phone, legal name, account reference or wallet address through blind
+     * indexes (the value is normalised and HMAC-ed; only its kind is audited, never the value).
+     */
+    async search(ctx: ActorContext, member: Member, by: 'email' | 'phone' | 'name' | 'accountRef' | 'wallet', value: string): Promise<TraderPage> {
+      return d.audited(ctx, { action: 'trader.search', target: { type: 'trader' }, fields: [`by.${by}`] }, async (tx, ev) => {
+        const access = await profileAccess(tx, member);
+        const limit = 25;
+        let rows: TraderRow[];
+        if (by === 'email') rows = await repo.findByIndex(tx, 'email_bidx', d.vault.blindIndex('trader.email', value), limit);
+        else if (by === 'phone') rows = await repo.findByIndex(tx, 'phone_bidx', d.vault.blindIndex('trader.phone', value), limit);
+        else if (by === 'name') rows = await repo.findByIndex(tx, 'name_bidx', d.vault.blindIndex('trader.name', value), limit);
+        else if (by === 'wallet') rows = await repo.findByWalletIndex(tx, d.vault.blindIndex('wallet.address', value), limit);
+        else {
+          const r = await repo.findByAccountRef(tx, value);
+          rows = r ? [r] : [];
+        }
+        const records = await loadRecords(tx, rows, fieldsNeeded(access));
+        const traders = rows.map((r) => {
+          const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
+          ev.addFields(...shown);
+          return view;
+        });
+        return { traders, nextCursor: null };
+      });
+    },
+
+    /** Notes on a trader, newest first (section `notes`); audited `trader.notes_view`. */
+    async notes(ctx: ActorContext, member: Member, id: string): Promise<TraderNote[]> {
+      return d.audited(ctx, { action: 'trader.notes_view', target: { type: 'trader', id } }, async (tx) => {
+        const t = await openSection(tx, member, id, 'notes');
+        const rows = await repo.notesOf(tx, t.id, 100);
+        if (rows.length === 0) return [];
+        const key = await t.subjectKey();
+        return rows.map((n) => ({
+          id: n.id,
+          body: d.vault.decryptForSubject(key, { table: 'trader_note', column: 'body_ct', rowId: n.id }, n.body_ct),
+          redactions: n.redactions,
+          authorName: n.author_name ?? null,
+          createdAt: new Date(n.created_at).toISOString(),
+        }));
+      });
+    },
+
+    /**
+     * Adds a note. The text is scanned for secrets a trader must never share (seed phrases, private keys, API
+     * secrets, card numbers); findings are redacted BEFORE encryption, the member is told, and the kinds (never
+     * the values) are named in the audit event `trader.note_add` (plus `trader.secret_redacted`).
+     */
+    async addNote(ctx: ActorContext, member: Member, id: string, body: string): Promise<{ note: TraderNote; redacted: string[] }> {
+      const scan = scanSecrets(body);
+      const kinds = findingKinds(scan.findings);
+      return d.audited(ctx, { action: 'trader.note_add', target: { type: 'trader', id }, fields: ['note.body', ...kinds.map((k) => `redacted.${k}`)] }, async (tx) => {
+        const t = await openSection(tx, member, id, 'notes');
+        const noteId = randomUUID();
+        const key = await t.subjectKey();
+        const now = d.clock.now();
+        await repo.insertNote(tx, {
+          id: noteId,
+          trader_id: t.id,
+          author_id: member.id,
+          body_ct: d.vault.encryptForSubject(key, { table: 'trader_note', column: 'body_ct', rowId: noteId }, scan.text),
+          redactions: kinds,
+          created_at: now,
+        });
+        return { note: { id: noteId, body: scan.text, redactions: kinds, authorName: null, createdAt: now.toISOString() }, redacted: kinds };
+      });
+    },
+
+    /**
+     * The trader's timeline (section `timeline`): security events the exchange reported, staff actions on the trader
+     * from the audit log (who, from which IP, what, why), and tickets, newest first. The trader's own IPs follow the
+     * security field policy. Audited `trader.timeline_view`.
+     */
+    async timeline(ctx: ActorContext, member: Member, id: string, q: { kinds?: string[] | undefined; cursor?: string | undefined; limit: number }): Promise<TimelinePage> {
+      return d.audited(ctx, { action: 'trader.timeline_view', target: { type: 'trader', id } }, async (tx) => {
+        const cursor = q.cursor ? decodeTimelineCursor(q.cursor) : undefined;
+        if (q.cursor && !cursor) throw new AppError(ErrorCode.badRequest, 400, 'The cursor is not valid', { fieldErrors: [{ path: 'querystring.cursor', message: 'not valid' }] });
+        const t = await openSection(tx, member, id, 'timeline');
+        const kinds = new Set(q.kinds?.length ? q.kinds : ['security', 'staff', 'ticket']);
+        const before = cursor?.at ?? new Date(d.clock.now().getTime() + 1000);
+        const n = q.limit + (cursor?.shown.length ?? 0) + 1;
+        const sources: TimelineEntry[][] = [];
+        if (kinds.has('security')) {
+          const rows = await repo.securityEventsOf(tx, t.id, before, n);
+          const sec = t.policy.security;
+          const key = rows.some((r) => r.ip_ct || r.detail_ct) ? await t.subjectKey() : undefined;
+          sources.push(
+            rows.map((r) => {
+              const ip = r.ip_ct && key && sec !== 'hidden' ? d.vault.decryptForSubject(key, { table: 'trader_security_event', column: 'ip_ct', rowId: r.id }, r.ip_ct) : null;
+              const detail = r.detail_ct && key ? d.vault.decryptForSubject(key, { table: 'trader_security_event', column: 'detail_ct', rowId: r.id }, r.detail_ct) : '';
+              return {
+                id: `security:${r.id}`,
+                kind: 'security' as const,
+                at: new Date(r.occurred_at).toISOString(),
+                event: r.kind,
+                summary: securitySummary(r.kind, detail),
+                actor: 'trader',
+                ip: ip === null ? null : sec === 'full' ? ip : maskIp(ip),
+                country: r.country,
+                outcome: null,
+                fields: [],
+                reason: null,
+              };
+            }),
+          );
+        }
+        if (kinds.has('staff')) {
+          const rows = await repo.auditEventsOf(tx, t.id, before, n);
+          sources.push(
+            rows.map((r) => ({
+              id: `staff:${String(r.seq)}`,
+              kind: 'staff' as const,
+              at: new Date(r.time).toISOString(),
+              event: r.action,
+              summary: staffSummary(r.action, r.fields),
+              actor: r.actor_name ?? r.actor_type,
+              ip: r.actor_ip,
+              country: null,
+              outcome: r.outcome,
+              fields: r.fields,
+              reason: r.reason,
+            })),
+          );
+        }
+        if (kinds.has('ticket')) {
+          const rows = await repo.ticketsOf(tx, t.id, before, n);
+          sources.push(
+            rows.map((r) => ({
+              id: `ticket:${r.id}`,
+              kind: 'ticket' as const,
+              at: new Date(r.created_at).toISOString(),
+              event: 'ticket.opened',
+              summary: `Ticket #${String(r.number)} opened (${r.channel}, ${r.priority} priority); now ${r.status}`,
+              actor: r.channel === 'staff' ? 'staff' : 'trader',
+              ip: null,
+              country: null,
+              outcome: null,
+              fields: [],
+              reason: null,
+            })),
+          );
+        }
+        const page = mergeTimeline(sources, cursor, q.limit);
+        return { ...page, notYetRecorded: ['kyc', 'aml'] };
+      });
+    },
+
+    /** Distinct traders a member opened since a moment, from the audit log (for incident response). */
+    async bulkViewing(ctx: ActorContext, staffId: string, since: Date): Promise<number> {
+      return d.audited(ctx, { action: 'trader.bulk_viewing_check', target: { type: 'staff', id: staffId } }, async (tx) => repo.distinctViewsSince(tx, staffId, since));
+    },
+
     /** One trader as the member's roles let them see it; audited `trader.view` with the names of the fields shown. */
     async get(ctx: ActorContext, member: Member, id: string): Promise<TraderView> {
       return d.audited(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
@@ -183,23 +452,6 @@ export function createTradersService(d: TradersDeps) {
         const { view, shown } = presentTrader(row.id, records.get(row.id)!, access);
         ev.addFields(...shown);
         return view;
-      });
-    },
-
-    /** A page of traders, each masked like a single read; audited `trader.list` with the fields shown. */
-    async list(ctx: ActorContext, member: Member, q: { limit: number; cursor?: string | undefined }): Promise<TraderPage> {
-      return d.audited(ctx, { action: 'trader.list', target: { type: 'trader' } }, async (tx, ev) => {
-        const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const access = await profileAccess(tx, member);
-        const rows = await repo.listTraders(tx, { after, limit: q.limit + 1 });
-        const page = rows.slice(0, q.limit);
-        const records = await loadRecords(tx, page, fieldsNeeded(access));
-        const traders = page.map((r) => {
-          const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
-          ev.addFields(...shown);
-          return view;
-        });
-        return { traders, nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
       });
     },
 
@@ -294,4 +546,35 @@ export function createTradersService(d: TradersDeps) {
       });
     },
   };
+}
+
+/** One line for a security event the exchange reported. */
+function securitySummary(kind: string, detail: string): string {
+  const what: Record<string, string> = {
+    'two_factor.disabled': '2FA disabled',
+    'two_factor.enabled': '2FA enabled',
+    'password.changed': 'Password changed',
+    'api_key.created': 'API key created',
+    'api_key.revoked': 'API key revoked',
+    'withdrawal_address.added': 'Withdrawal address added',
+    login: 'Signed in',
+    'anti_phishing.changed': 'Anti-phishing code changed',
+  };
+  const base = what[kind] ?? kind.replace(/[_.]/g, ' ');
+  return detail ? `${base}: ${detail}` : base;
+}
+
+/** One line for a staff action on the trader, from the audit action and the fields it names. */
+function staffSummary(action: string, fields: string[]): string {
+  const shown = fields.filter((f) => !f.startsWith('section.') && !f.startsWith('filter.'));
+  const what: Record<string, string> = {
+    'trader.view': 'Viewed the profile',
+    'trader.reveal': 'Revealed a masked field',
+    'trader.note_add': 'Added a note',
+    'trader.notes_view': 'Read the notes',
+    'trader.timeline_view': 'Read the timeline',
+    'trader.create': 'Created the trader',
+  };
+  const base = what[action] ?? action;
+  return shown.length ? `${base} (${shown.slice(0, 8).join(', ')}${shown.length > 8 ? ', …' : ''})` : base;
 }

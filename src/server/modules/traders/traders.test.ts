@@ -20,6 +20,13 @@ type RoleName = (typeof ROLES)[number];
 const ADA: SyntheticTrader = {
   accountRef: 'ACC-0000042-abcdef',
   kind: 'individual',
+  risk: 'medium',
+  kycState: 'approved',
+  vip: true,
+  activityBand: 'high',
+  antiPhishingCode: 'ADA-APC-1843',
+  registrationNumber: null,
+  persons: [],
   legalName: 'Ada Lovelace',
   email: 'ada.lovelace@analytical.test',
   phone: '+44 20 7946 0958',
@@ -40,18 +47,24 @@ status                F  F  -  F  F  F  F  -
 country               F  F  -  F  F  F  F  -
 displayName           F  F  -  F  F  F  F  -
 createdAt             F  F  -  F  F  F  F  -
+vip                   F  F  -  F  F  F  F  -
 legalName             H  R  -  F  F  H  M  -
 dateOfBirth           H  R  -  F  F  H  M  -
 idDocumentNumber      H  R  -  F  F  H  M  -
+registrationNumber    H  R  -  F  F  H  M  -
+directors             H  R  -  F  F  H  M  -
+ubos                  H  R  -  F  F  H  M  -
 email                 M  R  -  F  F  M  M  -
 phone                 M  R  -  F  F  M  M  -
 bankAccount           H  M  -  R  F  H  M  -
 wallets               H  M  -  R  F  H  M  -
 balances              H  M  -  R  F  H  M  -
+activityBand          H  M  -  R  F  H  M  -
 tradingVolume30d      H  M  -  R  F  H  M  -
 twoFactorEnabled      H  H  -  H  H  F  H  -
 apiKey                H  M  -  M  M  F  M  -
 apiSecret             H  H  -  H  H  H  H  -
+antiPhishingCode      H  H  -  H  H  H  H  -
 `;
 
 function table(): Map<RoleName, Map<string, string>> {
@@ -71,8 +84,11 @@ const ADA_FULL: Record<string, unknown> = {
   status: 'active',
   country: 'GB',
   displayName: 'Ada',
+  vip: true,
+  activityBand: 'high',
   legalName: 'Ada Lovelace',
   dateOfBirth: '1815-12-10',
+  registrationNumber: null,
   email: 'ada.lovelace@analytical.test',
   phone: '+44 20 7946 0958',
   bankAccount: 'GB82WEST12345698765432',
@@ -82,16 +98,21 @@ const ADA_FULL: Record<string, unknown> = {
 const ADA_MASKED: Record<string, unknown> = {
   legalName: 'A*** L***',
   dateOfBirth: '****-**-**',
+  registrationNumber: null,
   email: 'a***@a***.test',
   phone: '***58',
   bankAccount: '****5432',
   wallets: [{ chain: 'ETH', address: '****05Fa' }],
   balances: [{ asset: 'BTC', amount: '***' }],
+  activityBand: '***',
 };
 const SAMPLE_MASKED: Record<string, unknown> = {
   legalName: 'J*** E*** S***',
   dateOfBirth: '****-**-**',
   idDocumentNumber: '***567',
+  registrationNumber: null,
+  directors: [],
+  ubos: [],
   email: 'j***@e***.test',
   phone: '***78',
   bankAccount: '****0154',
@@ -103,6 +124,7 @@ const SAMPLE_MASKED: Record<string, unknown> = {
     { asset: 'BTC', amount: '***' },
     { asset: 'EUR', amount: '***' },
   ],
+  activityBand: '***',
   tradingVolume30d: '***',
   apiKey: '****Lr4T',
 };
@@ -162,7 +184,8 @@ describe('traders: field × role, reveal, lists, ids', () => {
         if (f === 'createdAt') assert.match(String(body.fields[f]), /^\d{4}-\d\d-\d\dT/, label);
         else if (mark === 'F') assert.deepEqual(body.fields[f], ADA_FULL[f], label);
         else assert.deepEqual(body.fields[f], ADA_MASKED[f], label);
-        assert.equal(body.masked.includes(f), mark === 'M' || mark === 'R', `${label} listed as masked`);
+        // A null (known to be empty) value has nothing to mask.
+        assert.equal(body.masked.includes(f), (mark === 'M' || mark === 'R') && ADA_FULL[f] !== null, `${label} listed as masked`);
         assert.equal(body.revealable.includes(f), mark === 'R', `${label} listed as revealable`);
       }
       for (const v of NEVER) assert.ok(!res.body.includes(v), `${role}: no secret`);
@@ -230,7 +253,7 @@ describe('traders: field × role, reveal, lists, ids', () => {
     const ada = (await get(s, '/api/v1/traders?limit=100')).json().traders.find((x: { id: string }) => x.id === adaId);
     assert.deepEqual(ada.fields.email, 'a***@a***.test');
     const ev = await expectAudited(t, { action: 'trader.list', outcome: 'ok', actorId: members.get('support_junior')!.id });
-    assert.deepEqual(ev.fields, ['accountRef', 'country', 'createdAt', 'displayName', 'email', 'kind', 'phone', 'status']);
+    assert.deepEqual(ev.fields, ['accountRef', 'country', 'createdAt', 'displayName', 'email', 'kind', 'phone', 'status', 'vip']);
     expectProblem(await get(s, '/api/v1/traders?cursor=not-a-cursor'), 400, 'bad_request');
     expectProblem(await get(s, '/api/v1/traders?limit=1000'), 400, 'validation_failed');
     const cs = await session(members.get('compliance_senior')!);
@@ -319,7 +342,8 @@ describe('traders: field × role, reveal, lists, ids', () => {
     const s = await session(members.get('compliance_senior')!);
     const res = await get(s, `/api/v1/traders/${id}`);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(Object.keys(res.json().fields).sort(), ['accountRef', 'country', 'createdAt', 'kind', 'status']);
+    // The plain columns stay (status, VIP flag, activity band); nothing that was encrypted under the destroyed key.
+    assert.deepEqual(Object.keys(res.json().fields).sort(), ['accountRef', 'activityBand', 'country', 'createdAt', 'kind', 'status', 'vip']);
     assert.equal((await get(s, '/api/v1/traders?limit=100')).statusCode, 200);
   });
 

@@ -12,35 +12,47 @@ interface Row {
   note?: string | null;
 }
 
+const why = { purpose: 'exercising the field-policy machinery', legalBasis: 'contract' } as const;
+
 const policy = defineFieldPolicy<Row>({
-  name: { class: 'public', label: 'Name' },
-  email: { class: 'contact', label: 'Email', mask: maskEmail },
-  seed: { class: 'secret', label: 'Seed phrase' },
-  note: { class: 'identity', label: 'Note' },
+  name: { ...why, class: 'public', label: 'Name' },
+  email: { ...why, class: 'contact', label: 'Email', mask: maskEmail },
+  seed: { ...why, class: 'secret', label: 'Seed phrase' },
+  note: { ...why, class: 'identity', label: 'Note' },
 });
 
 const row: Row = { name: 'Ada', email: 'ada@example.test', seed: 'abandon abandon ability', note: null };
 const access = (p: Partial<ClassPolicy>): ClassPolicy => ({ ...NO_ACCESS, ...p }) as ClassPolicy;
 
 describe('field policy', () => {
+  it('does not compile, nor start, without a purpose and a legal basis for every field', () => {
+    // @ts-expect-error -- no purpose, no legal basis
+    assert.throws(() => defineFieldPolicy<{ a: string }>({ a: { class: 'public', label: 'a' } }), /purpose/);
+    assert.throws(() => defineFieldPolicy<{ a: string }>({ a: { class: 'public', label: 'a', purpose: 'x', legalBasis: 'contract' } }), /purpose/);
+    assert.throws(
+      () => defineFieldPolicy<{ a: string }>({ a: { class: 'public', label: 'a', purpose: 'a real purpose here', legalBasis: 'because' as 'contract' } }),
+      /legal basis/,
+    );
+  });
+
   it('does not compile without a decision for every field, nor with a field the row lacks', () => {
     // The @ts-expect-error lines are the test: `npm run typecheck` fails if either stops being an error.
     // @ts-expect-error -- `seed` and `note` have no classification
-    const partial = defineFieldPolicy<Row>({ name: { class: 'public', label: 'n' }, email: { class: 'contact', label: 'e' } });
+    const partial = defineFieldPolicy<Row>({ name: { ...why, class: 'public', label: 'n' }, email: { ...why, class: 'contact', label: 'e' } });
     assert.equal(Object.keys(partial).length, 2);
     defineFieldPolicy<Row>({
-      name: { class: 'public', label: 'n' },
-      email: { class: 'contact', label: 'e' },
-      seed: { class: 'secret', label: 's' },
-      note: { class: 'identity', label: 'x' },
+      name: { ...why, class: 'public', label: 'n' },
+      email: { ...why, class: 'contact', label: 'e' },
+      seed: { ...why, class: 'secret', label: 's' },
+      note: { ...why, class: 'identity', label: 'x' },
       // @ts-expect-error -- not a field of Row
-      extra: { class: 'public', label: 'x' },
+      extra: { ...why, class: 'public', label: 'x' },
     });
   });
 
   it('refuses a mask on a secret field and an unknown class', () => {
-    assert.throws(() => defineFieldPolicy<{ s: string }>({ s: { class: 'secret', label: 's', mask: () => '***' } }), /secret field cannot have a mask/);
-    assert.throws(() => defineFieldPolicy<{ s: string }>({ s: { class: 'nope' as 'public', label: 's' } }), /unknown class/);
+    assert.throws(() => defineFieldPolicy<{ s: string }>({ s: { ...why, class: 'secret', label: 's', mask: () => '***' } }), /secret field cannot have a mask/);
+    assert.throws(() => defineFieldPolicy<{ s: string }>({ s: { ...why, class: 'nope' as 'public', label: 's' } }), /unknown class/);
   });
 
   it('full / masked / hidden per class; null stays null; unknown keys of the row never pass', () => {

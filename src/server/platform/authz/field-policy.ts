@@ -36,8 +36,24 @@ export const NO_ACCESS: ClassPolicy = Object.freeze({
   secret: 'hidden',
 });
 
+/**
+ * The lawful basis for processing a field (GDPR Art. 6(1)): every stored field names one, and its purpose, so the
+ * data inventory (docs/data-inventory.md, generated from the field registry) answers "why do we hold this?"
+ */
+export const LEGAL_BASES = {
+  contract: 'Contract (Art. 6(1)(b)): needed to run the trader\'s account',
+  legal_obligation: 'Legal obligation (Art. 6(1)(c)): AML/CTF, sanctions, record-keeping',
+  legitimate_interests: 'Legitimate interests (Art. 6(1)(f)): security and fraud prevention, service quality',
+  consent: 'Consent (Art. 6(1)(a)): given and withdrawable by the trader',
+} as const;
+export type LegalBasis = keyof typeof LEGAL_BASES;
+
 export interface FieldSpec<V> {
   class: FieldClass;
+  /** Why Bulwark holds the field (data minimisation: a field without a purpose is not stored). */
+  purpose: string;
+  /** The lawful basis of the processing. */
+  legalBasis: LegalBasis;
   /** Shown instead of the value when the member's visibility is `masked` or `reveal`. */
   mask?: (value: NonNullable<V>) => unknown;
   /** A short human label (UI, docs). */
@@ -47,6 +63,8 @@ export interface FieldSpec<V> {
 /** Any field's spec, whatever its value type (masks are only ever called with their own field's value). */
 export interface AnyFieldSpec {
   class: FieldClass;
+  purpose: string;
+  legalBasis: LegalBasis;
   mask?: ((value: never) => unknown) | undefined;
   label: string;
 }
@@ -60,6 +78,9 @@ export function defineFieldPolicy<Row>(policy: FieldPolicy<Row>): FieldPolicy<Ro
     if (!(FIELD_CLASSES as readonly string[]).includes(spec.class)) throw new Error(`field ${name}: unknown class ${String(spec.class)}`);
     // A secret is never shown, masked or not: a mask on it would only invite someone to use it.
     if (spec.class === 'secret' && spec.mask) throw new Error(`field ${name}: a secret field cannot have a mask`);
+    // The types require both; this catches a cast or a JavaScript caller.
+    if (!spec.purpose || spec.purpose.trim().length < 10) throw new Error(`field ${name}: a purpose (a sentence) is required`);
+    if (!Object.hasOwn(LEGAL_BASES, spec.legalBasis)) throw new Error(`field ${name}: unknown legal basis ${String(spec.legalBasis)}`);
   }
   return Object.freeze({ ...policy });
 }

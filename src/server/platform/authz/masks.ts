@@ -64,3 +64,14 @@ export function maskDate(_date: string): string {
 export function maskAmount(_amount: string): string {
   return STARS;
 }
+
+/** IPv4: the /24 network (`203.0.113.***`); IPv6: the first three groups (`2001:db8:85a3:***`); else `***`. */
+export function maskIp(ip: string): string {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.***`;
+  if (ip.includes(':')) {
+    const groups = ip.split(':').filter(Boolean).slice(0, 3);
+    if (groups.length === 3) return `${groups.join(':')}:***`;
+  }
+  return '***';
+}
