@@ -32,6 +32,8 @@ export interface Simulator {
   app: FastifyInstance;
   /** Requests that reached a route handler, i.e. passed signature checks (per method). */
   hits: Map<ConnectorMethod, number>;
+  /** Every request received, refused or not. */
+  received(): number;
   /** Answer the next n requests with this status (an outage, a rate limit), before any check. */
   failNext(n: number, status?: number): void;
   /** The base URL once listening. */
@@ -156,6 +158,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   // idempotency key → first answer (and the body it was for).
   const idempotent = new Map<string, { bodyHash: string; status: number; payload: unknown; at: number }>();
   let failures = { n: 0, status: 503 };
+  let received = 0;
   let address = '';
 
   const state = (ref: string): AccountState => {
@@ -183,6 +186,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   const refuse = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ code, message });
 
   app.addHook('onRequest', async (_req, reply) => {
+    received++;
     if (failures.n > 0) {
       failures.n--;
       return refuse(reply, failures.status, 'unavailable', 'simulated outage');
@@ -306,6 +310,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   return {
     app,
     hits,
+    received: () => received,
     failNext(n, status = 503) {
       failures = { n, status };
     },
