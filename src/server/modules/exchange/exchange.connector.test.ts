@@ -18,7 +18,7 @@ const REF = 'ACC-0000042-abcdef';
 describe('exchange connector', () => {
   let sim: Simulator;
   let url: string;
-  let simNow = Date.now();
+  const simNow = Date.now();
   const fast = { initialDelayMs: 1, maxDelayMs: 20, timeoutMs: 2000 };
 
   before(async () => {

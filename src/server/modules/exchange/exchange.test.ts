@@ -97,7 +97,7 @@ describe('exchange: sections, connection, containment, four eyes', () => {
     assert.equal(ev.reason, 'connecting the engine');
     const g = await get('admin', '/api/v1/exchange/connection');
     assert.equal(g.statusCode, 200, g.body);
-    assert.deepEqual({ ...g.json(), configuredAt: undefined }, { configured: true, baseUrl: sim.url(), keyId: KEY_ID, configuredAt: undefined, configuredBy: members.get('admin')!.id, breaker: null });
+    assert.deepEqual({ ...(g.json() as object), configuredAt: undefined }, { configured: true, baseUrl: sim.url(), keyId: KEY_ID, configuredAt: undefined, configuredBy: members.get('admin')!.id, breaker: null });
     assert.doesNotMatch(g.body, new RegExp(SECRET));
   });
 
