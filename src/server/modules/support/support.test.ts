@@ -421,7 +421,7 @@ describe('support desk', () => {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const page = (await call(junior, 'GET', `/api/v1/support/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+        const page: { tickets: { number: number }[]; nextCursor: string | null } = (await call(junior, 'GET', `/api/v1/support/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
         seen.push(...page.tickets.map((x: { number: number }) => x.number));
         cursor = page.nextCursor;
       } while (cursor);

@@ -1,0 +1,109 @@
+// /support — the inbox: filters (status, queue, priority, assignee, tag), newest ticket first, SLA badges, and
+// cursor pagination ("Older tickets"). The server decides what the member may see; this page renders it.
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../contracts/support.js';
+import { usePageTitle } from '../../components/page-title.js';
+import { QueryFallback } from '../consent/query-fallback.js';
+import { useCan } from '../roles/roles.api.js';
+import { useInbox, type InboxFilters } from './support.api.js';
+import { TicketTable } from './ticket-table.js';
+
+export function SupportInboxPage() {
+  usePageTitle('Support');
+  const [filters, setFilters] = useState<InboxFilters>({ assignee: 'anyone' });
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const inbox = useInbox(filters, cursor);
+  const canManageCanned = useCan('ticket.canned.manage');
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const v = (k: string) => String(f.get(k) ?? '').trim() || undefined;
+    setFilters({ status: v('status'), priority: v('priority'), queue: v('queue'), tag: v('tag'), assignee: (v('assignee') ?? 'anyone') as InboxFilters['assignee'] });
+    setCursors([null]);
+  };
+
+  return (
+    <div className="page-wide">
+      <div className="page-header">
+        <h1 className="page-title">Support</h1>
+        <Link className="button" to="/support/canned">
+          {canManageCanned ? 'Manage canned replies' : 'Canned replies'}
+        </Link>
+      </div>
+      <form className="filter-form" onSubmit={onSubmit} aria-label="Filter tickets">
+        <label className="field">
+          <span className="field-label">Status</span>
+          <select className="input" name="status" defaultValue="">
+            <option value="">Any</option>
+            {TICKET_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Priority</span>
+          <select className="input" name="priority" defaultValue="">
+            <option value="">Any</option>
+            {TICKET_PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Assignee</span>
+          <select className="input" name="assignee" defaultValue="anyone">
+            <option value="anyone">Anyone</option>
+            <option value="me">Me</option>
+            <option value="unassigned">Unassigned</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Queue</span>
+          <input className="input input-small" name="queue" placeholder="general" />
+        </label>
+        <label className="field">
+          <span className="field-label">Tag</span>
+          <input className="input input-small" name="tag" />
+        </label>
+        <div className="filter-actions">
+          <button type="submit" className="button button-primary">
+            Apply
+          </button>
+        </div>
+      </form>
+      <section className="panel" aria-labelledby="inbox-title">
+        <h2 id="inbox-title" className="panel-title">
+          Tickets
+        </h2>
+        {!inbox.data ? (
+          <QueryFallback query={inbox} />
+        ) : (
+          <>
+            <TicketTable tickets={inbox.data.tickets} showTrader />
+            <div className="table-footer">
+              {cursors.length > 1 ? (
+                <button type="button" className="button button-small" onClick={() => setCursors(cursors.slice(0, -1))}>
+                  Newer tickets
+                </button>
+              ) : null}{' '}
+              {inbox.data.nextCursor ? (
+                <button type="button" className="button button-small" onClick={() => setCursors([...cursors, inbox.data.nextCursor])}>
+                  Older tickets
+                </button>
+              ) : null}
+            </div>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+
