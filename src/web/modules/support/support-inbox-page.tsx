@@ -6,6 +6,7 @@ import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../contracts/support.j
 import { usePageTitle } from '../../components/page-title.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { useCan } from '../roles/roles.api.js';
+import { Options } from './options.js';
 import { useInbox, type InboxFilters } from './support.api.js';
 import { TicketTable } from './ticket-table.js';
 
@@ -37,23 +38,13 @@ export function SupportInboxPage() {
         <label className="field">
           <span className="field-label">Status</span>
           <select className="input" name="status" defaultValue="">
-            <option value="">Any</option>
-            {TICKET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options values={TICKET_STATUSES} any="Any" />
           </select>
         </label>
         <label className="field">
           <span className="field-label">Priority</span>
           <select className="input" name="priority" defaultValue="">
-            <option value="">Any</option>
-            {TICKET_PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options values={TICKET_PRIORITIES} any="Any" />
           </select>
         </label>
         <label className="field">

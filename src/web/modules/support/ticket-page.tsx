@@ -12,6 +12,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { useMe } from '../auth/session.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { useCan } from '../roles/roles.api.js';
+import { Options } from './options.js';
 import { SlaBadge } from './sla-badge.js';
 import { renderCanned, useAddNote, useCannedReplies, useReply, useTicket, useUpdateTicket } from './support.api.js';
 
@@ -159,21 +160,13 @@ function TicketControls({ view }: { view: TicketView }) {
         <label className="field">
           <span className="field-label">Status</span>
           <select className="input" value={t.status} onChange={(e) => update.mutate({ status: e.target.value as typeof t.status })}>
-            {TICKET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options values={TICKET_STATUSES} />
           </select>
         </label>
         <label className="field">
           <span className="field-label">Priority</span>
           <select className="input" value={t.priority} onChange={(e) => update.mutate({ priority: e.target.value as typeof t.priority })}>
-            {TICKET_PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options values={TICKET_PRIORITIES} />
           </select>
         </label>
         <p className="small">
