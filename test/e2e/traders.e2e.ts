@@ -68,6 +68,8 @@ describe('traders: a support agent’s day, then compliance', () => {
       persons: [],
       registrationNumber: null,
       accountRef,
+      risk: 'high',
+      kycState: 'approved',
       legalName: 'Ada Lovelace',
       email: EMAIL,
       phone: '+44 20 7946 0958',
@@ -220,6 +222,23 @@ describe('traders: a support agent’s day, then compliance', () => {
     await shot(page, 'traders-03-compliance-profile', { fromTop: true });
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: '/tmp/traders-profile.png', fullPage: true });
+  });
+
+  it('compliance may filter the list by risk and KYC state (junior support was not offered these filters)', async () => {
+    await page.goto(`${server.baseUrl}/traders`);
+    await page.getByTestId('trader-list').locator('tbody tr').first().waitFor();
+    await page.getByLabel('Risk').selectOption('high');
+    await page.getByLabel('KYC state').selectOption('approved');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/risk=high/);
+    const row = page.getByTestId('trader-list').locator(`tr[data-trader="${traderId}"]`);
+    await row.waitFor();
+    assert.match(new URL(page.url()).search, /kycState=approved/);
+    await page.getByLabel('Risk').selectOption('low');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/risk=low/);
+    await page.getByTestId('trader-list').locator('tbody tr').first().waitFor();
+    assert.equal(await row.count(), 0, 'a high-risk trader is not in the low-risk list');
   });
 
   it('an unknown trader id reads as not found', async () => {

@@ -82,7 +82,7 @@ function Profile({ profile }: { profile: ProfileView }) {
           </div>
         </div>
         <section className="panel" aria-label="Account" data-testid="trader-account">
-          <dl className="facts facts-inline profile-summary">
+          <dl className="facts profile-summary">
             <dt>Account</dt>
             <dd className="mono">{f.accountRef ?? '—'}</dd>
             <dt>Kind</dt>

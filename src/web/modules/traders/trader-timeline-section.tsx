@@ -27,7 +27,7 @@ export function TraderTimelineSection({ traderId, linkToPage = false }: { trader
         </h2>
         {linkToPage ? (
           <Link className="button button-small" to={`/traders/${encodeURIComponent(traderId)}/timeline`}>
-            Full-width view
+            Timeline only
           </Link>
         ) : null}
       </div>
@@ -113,10 +113,8 @@ function TimelineRow({ e }: { e: TimelineEntry }) {
           </>
         ) : null}
       </td>
-      <td>
-        {e.summary}
-        {e.fields.length ? <span className="cell-sub"> {e.fields.join(', ')}</span> : null}
-      </td>
+      {/* The server's summary names the fields (shortened); the full list is one hover away. */}
+      <td title={e.fields.length ? `Fields: ${e.fields.join(', ')}` : undefined}>{e.summary}</td>
       <td>{e.actor ?? dash}</td>
       <td className="mono nowrap">{e.ip ?? dash}</td>
       <td>{e.country ?? dash}</td>

@@ -118,7 +118,7 @@ function SearchForm({ search }: { search: ReturnType<typeof useTraderSearch> }) 
           </button>
         </div>
       </form>
-      <p className="small muted">Exact match only. The value you search for is never written to the audit log or the address bar; the search itself is recorded.</p>
+      <p className="small muted trader-search-hint">Exact match only. The value you search for is never written to the audit log or the address bar; the search itself is recorded.</p>
       {problem ? <ProblemAlert error={problem} /> : null}
     </section>
   );
