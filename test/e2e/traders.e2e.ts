@@ -46,6 +46,7 @@ describe('traders: a support agent’s day, then compliance', () => {
   let cora: TestMember;
   let samCookie: string;
   let coraCookie: string;
+  let maxCookie: string;
   let coraStep = 0;
   let traderId: string;
   const accountRef = refWithBalances();
@@ -96,6 +97,8 @@ describe('traders: a support agent’s day, then compliance', () => {
     samCookie = (await signInAs(server.app, sam, systemClock, UA, '127.0.0.1')).cookie;
     coraStep = timeStep();
     coraCookie = (await signInAs(server.app, cora, systemClock, UA, '127.0.0.1')).cookie;
+    const max = await createMember(server.app, systemClock, { email: 'max.marketing@example.test', roles: ['marketing'], displayName: 'Max Marketing' });
+    maxCookie = (await signInAs(server.app, max, systemClock, UA, '127.0.0.1')).cookie;
     page = await openBrowser(log, { contextOptions: { userAgent: UA } });
   });
   after(async () => {
@@ -246,6 +249,17 @@ describe('traders: a support agent’s day, then compliance', () => {
     await page.getByTestId('trader-not-found').waitFor();
     await page.goto(`${server.baseUrl}/traders/not-a-uuid`);
     await page.getByTestId('trader-not-found').waitFor();
+  });
+
+  it('marketing cannot open traders: the list and a profile answer with the forbidden message, no data', async () => {
+    await useSession(maxCookie);
+    await page.goto(`${server.baseUrl}/traders`);
+    await page.getByTestId('forbidden').waitFor();
+    assert.equal(await page.getByTestId('trader-list').count(), 0);
+    assert.equal(await page.getByRole('searchbox').count(), 0, 'no search form without trader.search');
+    await page.goto(`${server.baseUrl}/traders/${traderId}`);
+    await page.getByTestId('forbidden').waitFor();
+    assert.ok(!(await page.content()).includes(MASKED_EMAIL));
   });
 
   it('no CSP violation and no uncaught error in the page', () => {

@@ -11,7 +11,7 @@ import { KYC_STATES, RISK_LEVELS, SEARCH_KINDS, TRADER_STATUSES, type TraderView
 import { isApiError } from '../../api.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { SectionErrorPanel } from '../errors/error-pages.js';
+import { ForbiddenPanel, SectionErrorPanel } from '../errors/error-pages.js';
 import { useCan } from '../roles/roles.api.js';
 import { KYC_LABELS, STATUS_BADGES } from './trader-badges.js';
 import { useTraderList, useTraderSearch, type SearchKind, type TraderFilters } from './traders.api.js';
@@ -153,6 +153,9 @@ function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) 
     setCursors([null]);
     setParams(next);
   };
+
+  // A member whose roles do not open traders gets the forbidden message alone, not filters for a list they cannot see.
+  if (isApiError(list.error) && list.error.status === 403 && !params.toString()) return <ForbiddenPanel />;
 
   return (
     <>
