@@ -173,6 +173,11 @@ export type InboundMessage = z.infer<typeof InboundMessage>;
 
 /** POST /api/v1/support/inbound/email: the mail gateway forwards an e-mail to the support address. */
 export const InboundEmail = z.object({
+  /**
+   * The gateway's DMARC verdict for the From domain (every inbound mail service reports one). Anything but `pass`
+   * is dropped: a From header alone proves nothing, and a forged one would land in that trader's ticket.
+   */
+  dmarc: z.enum(['pass', 'fail', 'none', 'temperror', 'permerror']),
   from: z.string().min(3).max(320),
   subject: z.string().max(998).default(''),
   text: Body,

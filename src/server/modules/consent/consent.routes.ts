@@ -53,13 +53,15 @@ export function registerConsentRoutes(t: TypedApp, c: Container): void {
     async (req, reply) => reply.code(201).send(await c.consent.record(req.actor, memberOf(req), req.params.id, req.body)),
   );
 
-  t.get(
-    '/api/v1/public/unsubscribe',
+  // POST, not GET with a query string: the token is a bearer credential for the opt-out and must never reach
+  // access logs or a proxy's URL log (the page reads it from the link's fragment).
+  t.post(
+    '/api/v1/public/unsubscribe/lookup',
     {
       config: { public: true, ...strict },
-      schema: { tags: ['consent'], summary: 'What an unsubscribe link is about (its category only)', querystring: UnsubscribeQuery, response: { 200: UnsubscribeInfo } },
+      schema: { tags: ['consent'], summary: 'What an unsubscribe link is about (its category only)', body: UnsubscribeQuery, response: { 200: UnsubscribeInfo } },
     },
-    async (req) => c.consent.openUnsubscribe(req.actor, req.query.token),
+    async (req) => c.consent.openUnsubscribe(req.actor, req.body.token),
   );
 
   t.post(

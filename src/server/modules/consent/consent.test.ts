@@ -337,7 +337,7 @@ describe('consent, segments and the unsubscribe link', () => {
     it('works signed out: GET tells the category only, POST records the opt-out once; a replay is harmless', async () => {
       const id = tr.Cleo!.id;
       const token = tokenOf(id, 'marketing_email');
-      const info = await pub('GET', `/api/v1/public/unsubscribe?token=${encodeURIComponent(token)}`);
+      const info = await pub('POST', '/api/v1/public/unsubscribe/lookup', { token });
       assert.equal(info.statusCode, 200, info.body);
       assert.deepEqual(info.json(), { category: 'marketing_email' }, 'no trader id, no personal data');
       const before = await eventsOf(id);
@@ -381,7 +381,7 @@ describe('consent, segments and the unsubscribe link', () => {
       const seq = await lastSeq(t);
       for (const b of bad) {
         expectProblem(await pub('POST', '/api/v1/public/unsubscribe', { token: b }), 400, 'link_invalid');
-        expectProblem(await pub('GET', `/api/v1/public/unsubscribe?token=${encodeURIComponent(b)}`), 400, 'link_invalid');
+        expectProblem(await pub('POST', '/api/v1/public/unsubscribe/lookup', { token: b }), 400, 'link_invalid');
       }
       const denied = await findAudited(t, { action: 'consent.unsubscribe', outcome: 'denied', errorCode: 'link_invalid' });
       assert.equal(denied.filter((r) => r.seq > seq).length, bad.length, 'every refused POST is audited');
@@ -402,7 +402,7 @@ describe('consent, segments and the unsubscribe link', () => {
       const token = tokenOf(tr.Dora!.id, 'research');
       const codes: number[] = [];
       for (let i = 0; i < 12; i++) {
-        codes.push((await t.app.inject({ method: 'GET', url: `/api/v1/public/unsubscribe?token=${encodeURIComponent(token)}`, remoteAddress: '10.200.0.1' })).statusCode);
+        codes.push((await t.app.inject({ method: 'POST', url: '/api/v1/public/unsubscribe/lookup', payload: { token }, remoteAddress: '10.200.0.1' })).statusCode);
       }
       assert.deepEqual(codes.slice(0, 10), Array(10).fill(200));
       assert.equal(codes.at(-1), 429);

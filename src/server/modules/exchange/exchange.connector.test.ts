@@ -150,6 +150,39 @@ describe('exchange connector', () => {
     }
   });
 
+  it('an oversized answer without Content-Length is refused as it streams in, not buffered whole', async () => {
+    let sent = 0;
+    const flood: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no Content-Length
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (sent < 64 * 1024 * 1024) res.once('drain', pump);
+        else res.end();
+      };
+      res.on('close', () => undefined);
+      pump();
+    });
+    await new Promise<void>((r) => flood.listen(0, '127.0.0.1', r));
+    try {
+      const port = (flood.address() as AddressInfo).port;
+      const { connector } = createHttpConnector({ baseUrl: `http://127.0.0.1:${port}`, keyId: KEY_ID, secret: SECRET, maxAttempts: 1 });
+      await assert.rejects(connector.balances(REF), (e) => e instanceof ExchangeError && e.kind === 'invalid_response');
+      assert.ok(sent < 16 * 1024 * 1024, `stopped reading early (the server wrote ${sent} bytes of 64 MiB)`);
+    } finally {
+      flood.closeAllConnections();
+      await new Promise((r) => flood.close(r));
+    }
+  });
+
+  it('a "." or ".." account reference or key id is refused before anything is signed or sent', () => {
+    for (const bad of ['.', '..', '']) {
+      assert.throws(() => routePath('balances', bad), ExchangeError);
+      assert.throws(() => routePath('revokeApiKey', 'ACC-1', bad), ExchangeError);
+    }
+    assert.equal(routePath('balances', 'a/../b'), '/v1/accounts/a%2F..%2Fb/balances', 'slashes are encoded, so a dotted ref stays one segment');
+  });
+
   it('an API secret the exchange sends anyway is dropped by the allow-list', async () => {
     const leaky = createSimulator({ keyId: KEY_ID, secret: SECRET, leakApiSecrets: true });
     const leakyUrl = await leaky.listen(0);

@@ -101,6 +101,11 @@ export const ROUTES: { readonly [M in ConnectorMethod]: { method: 'GET' | 'POST'
 
 /** The concrete path of a route for an account (and key id). */
 export function routePath(m: ConnectorMethod, accountRef: string, keyId?: string): string {
+  // A segment of "." or ".." would be rewritten by the HTTP client after signing (and could address another
+  // route): refused outright, whatever the exchange would make of it.
+  for (const seg of [accountRef, keyId ?? 'x']) {
+    if (seg === '' || seg === '.' || seg === '..') throw new ExchangeError('not_found', 'not a valid path segment');
+  }
   return ROUTES[m].path.replace(':ref', encodeURIComponent(accountRef)).replace(':keyId', encodeURIComponent(keyId ?? ''));
 }
 

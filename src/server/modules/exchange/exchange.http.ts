@@ -154,7 +154,20 @@ async function readLimited(res: Response): Promise<string> {
     await res.body?.cancel().catch(() => undefined);
     throw new ExchangeError('invalid_response', 'the exchange sent an answer larger than allowed');
   }
-  const buf = Buffer.from(await res.arrayBuffer());
-  if (buf.length > MAX_BODY_BYTES) throw new ExchangeError('invalid_response', 'the exchange sent an answer larger than allowed');
-  return buf.toString('utf8');
+  // Read chunk by chunk and stop at the limit: an answer without Content-Length must not be buffered whole first.
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new ExchangeError('invalid_response', 'the exchange sent an answer larger than allowed');
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

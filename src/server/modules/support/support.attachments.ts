@@ -110,5 +110,10 @@ function asPlainText(buf: Buffer): string | null {
 /** Content-Disposition for a stored attachment: inline for images/PDFs, attachment otherwise; RFC 6266/5987. */
 export function contentDisposition(filename: string, inline: boolean): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_');
-  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(filename)}`;
+}
+
+/** RFC 5987 attr-char encoding: encodeURIComponent leaves ' ( ) * unencoded, which the grammar does not allow. */
+function encodeRfc5987(v: string): string {
+  return encodeURIComponent(v).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

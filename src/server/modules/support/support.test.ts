@@ -120,28 +120,41 @@ describe('support desk', () => {
     it('an unknown sender gets the same 202 and is dropped (audited), by API and by e-mail', async () => {
       const before = await lastSeq(t);
       const a = await inbound('messages', { accountRef: 'ACC-NOBODY', body: 'hello' });
-      const b = await inbound('email', { from: 'Mallory <mallory@evil.test>', subject: 'hi', text: 'is this address a customer?' });
-      const known = await inbound('email', { from: `Ada <${ADA_EMAIL}>`, subject: 'Question', text: 'Where is my deposit?' });
+      const b = await inbound('email', { dmarc: 'pass', from: 'Mallory <mallory@evil.test>', subject: 'hi', text: 'is this address a customer?' });
+      const known = await inbound('email', { dmarc: 'pass', from: `Ada <${ADA_EMAIL}>`, subject: 'Question', text: 'Where is my deposit?' });
       for (const r of [a, b, known]) assert.equal(r.statusCode, 202);
       assert.equal(a.body, known.body, 'the answer does not tell known from unknown senders');
       const dropped = (await findAudited(t, { action: 'ticket.inbound', outcome: 'ok' })).filter((r) => r.seq > before && r.fields.includes('result.dropped_unknown_sender'));
       assert.equal(dropped.length, 2);
     });
 
+    it('an e-mail whose sender the gateway could not authenticate (DMARC not pass) is dropped, even from a known address', async () => {
+      const before = await lastSeq(t);
+      for (const dmarc of ['fail', 'none', 'temperror']) {
+        const r = await inbound('email', { dmarc, from: `Ada <${ADA_EMAIL}>`, subject: 'Please change my withdrawal address', text: 'To bc1q-attacker' });
+        assert.equal(r.statusCode, 202, 'the same answer as for a delivered message');
+      }
+      const dropped = (await findAudited(t, { action: 'ticket.inbound', outcome: 'ok' })).filter((r) => r.seq > before && r.fields.includes('result.dropped_unauthenticated_sender'));
+      assert.equal(dropped.length, 3);
+      const stored = await t.container.db.system.selectFrom('ticket_message').select('id').where('created_at', '>', clock.now()).execute();
+      assert.equal(stored.length, 0);
+      expectProblem(await inbound('email', { from: `Ada <${ADA_EMAIL}>`, subject: 'x', text: 'no verdict at all' }), 400, 'validation_failed');
+    });
+
     it('an e-mail with [#n] in the subject lands on that ticket; a closed one opens a new ticket', async () => {
       const first = await traderWrites({ accountRef: 'ACC-ADA-1', subject: 'Card payment', body: 'My card payment failed.' });
       clock.advance(1000);
-      await inbound('email', { from: ADA_EMAIL, subject: `Re: [#${first.number}] Reply from support`, text: 'Still failing.' });
+      await inbound('email', { dmarc: 'pass', from: ADA_EMAIL, subject: `Re: [#${first.number}] Reply from support`, text: 'Still failing.' });
       const view = (await call(senior, 'GET', `/api/v1/support/tickets/${first.id}`)).json();
       assert.deepEqual(view.messages.map((x: { body: string }) => x.body), ['My card payment failed.', 'Still failing.']);
       // Bob's e-mail naming Ada's ticket does not land on it.
       clock.advance(1000);
-      await inbound('email', { from: 'bob@builder.test', subject: `[#${first.number}]`, text: 'sneaky' });
+      await inbound('email', { dmarc: 'pass', from: 'bob@builder.test', subject: `[#${first.number}]`, text: 'sneaky' });
       const again = (await call(senior, 'GET', `/api/v1/support/tickets/${first.id}`)).json();
       assert.equal(again.messages.length, 2);
       assert.equal((await call(senior, 'PATCH', `/api/v1/support/tickets/${first.id}`, { status: 'closed' })).statusCode, 200);
       clock.advance(1000);
-      await inbound('email', { from: ADA_EMAIL, subject: `Re: [#${first.number}]`, text: 'One more thing.' });
+      await inbound('email', { dmarc: 'pass', from: ADA_EMAIL, subject: `Re: [#${first.number}]`, text: 'One more thing.' });
       const newest = await t.container.db.system.selectFrom('ticket').select(['id', 'number']).orderBy('number', 'desc').executeTakeFirstOrThrow();
       assert.notEqual(newest.id, first.id);
     });

@@ -27,7 +27,8 @@ export function useUnsubscribeInfo(token: string | null) {
     queryKey: ['unsubscribe', token],
     enabled: token !== null,
     retry: false,
-    queryFn: ({ signal }) => apiRequest('GET', `/api/v1/public/unsubscribe?token=${encodeURIComponent(token ?? '')}`, { schema: UnsubscribeInfo, signal }),
+    // POST: the token never goes into a URL (see the route).
+    queryFn: ({ signal }) => apiRequest('POST', '/api/v1/public/unsubscribe/lookup', { body: { token }, schema: UnsubscribeInfo, signal }),
   });
 }
 

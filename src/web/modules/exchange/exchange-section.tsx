@@ -7,7 +7,7 @@ import { isApiError } from '../../api.js';
 import { formatUtc } from '../../components/format.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import type { AnySectionAnswer, ExchangeSection as Section } from '../../../contracts/exchange.js';
-import { useSignedIn } from '../auth/require-session.js';
+import { useCan } from '../roles/roles.api.js';
 import { ReasonDialog } from '../staff/reason-dialog.js';
 import { useContainment, useExchangeSection, type ContainmentAction } from './exchange.api.js';
 
@@ -43,10 +43,9 @@ function cell(field: string, v: unknown): ReactNode {
 
 /** The exchange section `section` of trader `traderId` (see the file comment). */
 export function ExchangeSection({ traderId, section, canContain }: { traderId: string; section: Section; canContain?: boolean }) {
-  const me = useSignedIn();
-  // The web does not receive permissions: the built-in role holding incident.manage shows the buttons by
-  // default; the server refuses anyone else (403 shown in the dialog).
-  const mayContain = canContain ?? me.roles.includes('security_officer');
+  const canContainByGrant = useCan('incident.manage');
+  // The server decides (incident.manage, step-up, reason); this only spares a member buttons that would be refused.
+  const mayContain = canContain ?? canContainByGrant;
   const q = useExchangeSection(traderId, section);
   const titleId = `exchange-${section}-${traderId}`;
   return (
