@@ -28,6 +28,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index trader_kyc_state_id on trader (kyc_state, id);
     create index trader_vip_id on trader (id) where vip;
     create index trader_account_ref_lower on trader (lower(account_ref));
+    -- A trader's wallets are read with every profile and list page (the foundation only indexed the address).
+    create index trader_wallet_trader on trader_wallet (trader_id);
 
     -- Directors and ultimate beneficial owners of business traders.
     create table trader_person (
@@ -198,7 +200,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     drop table marketing_segment, consent_current, consent_event, canned_reply, ticket_attachment, ticket_message, ticket,
       exchange_snapshot, exchange_connection, trader_security_event, trader_note, trader_person;
-    drop index trader_status_id, trader_country_id, trader_risk_id, trader_kyc_state_id, trader_vip_id, trader_account_ref_lower;
+    drop index trader_wallet_trader, trader_status_id, trader_country_id, trader_risk_id, trader_kyc_state_id, trader_vip_id, trader_account_ref_lower;
     alter table trader drop constraint trader_status_check, drop column risk, drop column kyc_state, drop column vip,
       drop column activity_band, drop column registration_number_ct, drop column anti_phishing_code_ct;
   `.execute(db);

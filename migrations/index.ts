@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-21T00-00-00_foundation.js';
 import * as identity from './2026-11-21T06-00-00_identity.js';
 import * as traders from './2026-11-21T12-00-00_traders.js';
+import * as support from './2026-11-21T13-20-00_support.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00_foundation': foundation,
   '2026-11-21T06-00-00_identity': identity,
   '2026-11-21T12-00-00_traders': traders,
+  '2026-11-21T13-20-00_support': support,
 };

@@ -29,6 +29,15 @@ export const ErrorCode = {
   webauthnFailed: 'webauthn_failed',
   linkInvalid: 'link_invalid',
   notReady: 'not_ready',
+  // The trading-engine connector (modules/exchange)
+  exchangeNotConnected: 'exchange_not_connected',
+  exchangeUnavailable: 'exchange_unavailable',
+  exchangeRejected: 'exchange_rejected',
+  // Support desk (modules/support)
+  antiPhishingCodeMissing: 'anti_phishing_code_missing',
+  inboundNotConfigured: 'inbound_not_configured',
+  webhookSignatureInvalid: 'webhook_signature_invalid',
+  webhookReplayed: 'webhook_replayed',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

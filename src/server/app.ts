@@ -23,6 +23,9 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerKeysRoutes } from './modules/keys/keys.routes.js';
 import { registerRoleRoutes } from './modules/roles/roles.routes.js';
 import { registerTraderRoutes } from './modules/traders/traders.routes.js';
+import { registerSupportRoutes } from './modules/support/index.js';
+import { registerExchangeRoutes } from './modules/exchange/index.js';
+import { registerConsentRoutes } from './modules/consent/index.js';
 import { registerStaffAuthRoutes } from './modules/staff-auth/staff-auth.routes.js';
 import { registerSystemRoutes } from './modules/system/system.routes.js';
 import { registerEmailRoutes } from './modules/email/email.routes.js';
@@ -93,7 +96,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     // With REDIS_URL the counters are shared by every server process; otherwise they live in this process.
     await app.register(rateLimit, {
       global: true,
-      max: 600,
+      max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
       ...(container.redis ? { redis: container.redis, nameSpace: `${config.redisPrefix}rl:`, skipOnError: false } : {}),
     });
@@ -124,6 +127,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerApprovalRoutes(typed, container);
     registerRoleRoutes(typed, container);
     registerTraderRoutes(typed, container);
+    registerSupportRoutes(typed, container);
+    registerExchangeRoutes(typed, container);
+    registerConsentRoutes(typed, container);
     registerStaffRoutes(typed, container);
     registerSessionRoutes(typed, container);
     registerSecurityRoutes(typed, container);

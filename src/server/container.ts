@@ -19,6 +19,9 @@ import { createDemoService } from './modules/demo/demo.service.js';
 import { createKeysService } from './modules/keys/keys.service.js';
 import { createRolesService } from './modules/roles/index.js';
 import { createTradersService } from './modules/traders/index.js';
+import { createExchangeService, WITHDRAWAL_LIMIT_KIND } from './modules/exchange/index.js';
+import { createSupportService } from './modules/support/index.js';
+import { createConsentService, createMarketingService } from './modules/consent/index.js';
 import { createSignInGuard } from './modules/sign-in-guard/sign-in-guard.service.js';
 import { createEmailService } from './modules/email/email.service.js';
 import { createSecurityService } from './modules/security/security.service.js';
@@ -145,7 +148,30 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     const roles = createRolesService({ audited, grantsDb: db.system, clock, approvals });
     await roles.ensureBuiltInRoles({ installing: applied.includes('2026-11-21T06-00-00_identity') });
     for (const [kind, spec] of Object.entries(roles.approvalKinds)) approvals.register(kind, spec);
-    const traders = createTradersService({ audited, vault, clock, roles, revealPerHour: config.revealLimitPerHour });
+    const profileViews = new Counter({ name: 'bulwark_trader_profile_views_total', help: 'Trader profiles opened by staff', registers: [metrics] });
+    const traders = createTradersService({
+      audited,
+      vault,
+      clock,
+      roles,
+      revealPerHour: config.revealLimitPerHour,
+      bulkViewAlertPerHour: config.traderBulkViewAlert,
+      raiseAlertIn: (tx, a) => security.raiseIn(tx, a),
+      onProfileView: () => profileViews.inc(),
+    });
+    const consent = createConsentService({ audited, writer, vault, clock, traders, publicUrl: config.publicUrl });
+    const marketing = createMarketingService({ audited, vault, clock, roles });
+    const support = createSupportService({ audited, record: (ctx, spec, outcome, code) => writer.record(ctx, spec, outcome, code ?? null), vault, clock, traders, email, webhookSecret: config.supportWebhookSecret });
+    const exchange = createExchangeService({
+      audited,
+      vault,
+      clock,
+      traders,
+      approvals,
+      allowPlainHttp: config.env !== 'production',
+      http: { timeoutMs: config.exchangeTimeoutMs, initialDelayMs: config.exchangeRetryDelayMs, breakerThreshold: config.exchangeBreakerAfter },
+    });
+    approvals.register(WITHDRAWAL_LIMIT_KIND, exchange.withdrawalLimitKind);
     const staff = createStaffService({ audited, db: db.system, vault, clock, email, approvals, guard: signInGuard, sessions, security, publicUrl: config.publicUrl });
 
     // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
@@ -177,6 +203,10 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       approvals,
       roles,
       traders,
+      exchange,
+      consent,
+      marketing,
+      support,
       signInGuard,
       email,
       security,

@@ -7,6 +7,7 @@ import { RequireSession } from './modules/auth/require-session.js';
 import { SessionEndedPage } from './modules/auth/session-ended-page.js';
 import { ForbiddenPage, NotFoundPage, RouteErrorPage } from './modules/errors/error-pages.js';
 import { KeysPage } from './modules/keys/keys-page.js';
+import { ExchangeSettingsPage } from './modules/exchange/exchange-settings-page.js';
 import { HomePage } from './modules/shell/home-page.js';
 import { NotAvailablePage } from './modules/shell/not-available-page.js';
 import { SECTIONS } from './modules/shell/sections.js';
@@ -21,6 +22,14 @@ import { StaffPage } from './modules/staff/staff-page.js';
 import { ApprovalsPage } from './modules/approvals/approvals-page.js';
 import { RolePreviewPage } from './modules/roles/role-preview-page.js';
 import { RolesPage } from './modules/roles/roles-page.js';
+import { MarketingPage } from './modules/marketing/marketing-page.js';
+import { UnsubscribePage } from './modules/consent/unsubscribe-page.js';
+import { SupportInboxPage } from './modules/support/support-inbox-page.js';
+import { TicketPage } from './modules/support/ticket-page.js';
+import { CannedRepliesPage } from './modules/support/canned-page.js';
+import { TradersPage } from './modules/traders/traders-page.js';
+import { TraderProfilePage } from './modules/traders/trader-profile-page.js';
+import { TraderTimelinePage } from './modules/traders/trader-timeline-page.js';
 
 // Used once in a deployment's life, and the only user of the QR-code library: loaded on demand.
 const BootstrapPage = lazy(async () => ({ default: (await import('./modules/bootstrap/bootstrap-page.js')).BootstrapPage }));
@@ -33,6 +42,9 @@ const SecurityPage = lazy(async () => ({ default: (await import('./modules/mfa/s
 // The page of each section marked ready in sections.ts; the others show "not available yet".
 const SECTION_PAGES: Partial<Record<string, ReactNode>> = {
   audit: <AuditPage />,
+  marketing: <MarketingPage />,
+  support: <SupportInboxPage />,
+  traders: <TradersPage />,
   settings: <SettingsPage />,
   staff: <StaffPage />,
 };
@@ -69,6 +81,8 @@ export const routes: RouteObject[] = [
       },
       { path: '/reset-password', element: <ResetPasswordPage /> },
       { path: '/login', element: <LoginPage /> },
+      // Public: a trader's opt-out from an e-mail link (no session; the signed token is in the fragment).
+      { path: '/unsubscribe', element: <UnsubscribePage /> },
       {
         path: '/mfa/enrol',
         element: (
@@ -96,6 +110,11 @@ export const routes: RouteObject[] = [
                     element: (section.ready ? SECTION_PAGES[section.path] : undefined) ?? <NotAvailablePage section={section} />,
                   })),
                   { path: 'settings/keys', element: <KeysPage /> },
+                  { path: 'traders/:id', element: <TraderProfilePage /> },
+                  { path: 'traders/:id/timeline', element: <TraderTimelinePage /> },
+                  { path: 'support/tickets/:id', element: <TicketPage /> },
+                  { path: 'support/canned', element: <CannedRepliesPage /> },
+                  { path: 'settings/exchange', element: <ExchangeSettingsPage /> },
                   { path: 'staff/invitations', element: <InvitationsPage /> },
                   { path: 'staff/alerts', element: <AlertsPage /> },
                   { path: 'staff/outbox', element: <OutboxPage /> },

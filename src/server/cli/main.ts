@@ -17,6 +17,8 @@ import { migrateToLatest } from '../platform/db/migrate.js';
 import { systemContext, type ActorContext } from '../platform/http/request-context.js';
 import { runServe } from '../main.js';
 import { progress } from './progress.js';
+import { registerExchangeCommands } from '../modules/exchange/exchange.cli.js';
+import { registerConsentCommands } from '../modules/consent/consent.cli.js';
 
 function config(): Config {
   try {
@@ -271,10 +273,27 @@ demo
   .action(async (o: { traders: number }) => {
     await withContainer({}, async (c) => {
       const bar = progress('seeding traders', o.traders);
-      await c.demo.seedTraders(cliActor('demo.seed'), o.traders, (n) => bar.update(n));
+      const made = await c.demo.seedTraders(cliActor('demo.seed'), o.traders, (n) => bar.update(n));
       bar.done(`${o.traders} synthetic traders created`);
+      const consents = await c.consent.seedDemoForAccounts(cliActor('demo.seed'), made.map((t) => t.accountRef));
+      process.stderr.write(`consent history for ${consents.traders} traders (${consents.events} events)\n`);
+      // A few tickets with chat history for the first traders (support desk demo).
+      const ids = await c.audited(cliActor('demo.seed'), { action: 'trader.lookup', target: { type: 'trader' } }, async (tx) => {
+        const out: string[] = [];
+        for (const t of made.slice(0, 8)) {
+          const id = await c.traders.idByAccountRef(tx, t.accountRef);
+          if (id) out.push(id);
+        }
+        return out;
+      });
+      const tickets = await c.support.seedDemo(cliActor('demo.seed'), ids);
+      process.stderr.write(`${tickets} support tickets with chat history\n`);
     });
   });
+
+registerConsentCommands(program, { withContainer, cliActor, fail });
+
+registerExchangeCommands(program, { withContainer, cliActor, fail });
 
 try {
   await program.parseAsync(process.argv);

@@ -48,8 +48,17 @@ const EnvSchema = z.object({
   SIGN_IN_LOCK_MINUTES: z.string().regex(/^\d{1,4}$/, 'must be a whole number of minutes (1-1440)').transform(Number).pipe(z.number().int().min(1).max(1440)).default(30),
   // Reveals of masked trader fields allowed per staff member per rolling hour.
   REVEAL_LIMIT_PER_HOUR: z.string().regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(1000, 'at most 1000')).default(20),
+  // Requests per client IP per minute (all routes; sign-in and public routes have stricter limits of their own).
+  RATE_LIMIT_PER_MINUTE: z.string().regex(/^\d{1,7}$/, 'must be a whole number from 60 to 1000000').transform(Number).pipe(z.number().int().min(60, 'at least 60').max(1_000_000)).default(600),
+  TRADER_BULK_VIEW_ALERT: z.string().regex(/^\d{1,5}$/, 'must be a whole number from 10 to 10000').transform(Number).pipe(z.number().int().min(10, 'at least 10').max(10000, 'at most 10000')).default(200),
+  // The trading-engine connector: per-attempt timeout, first retry delay (doubling), failures that open the breaker.
+  EXCHANGE_TIMEOUT_MS: z.string().regex(/^\d{1,6}$/, 'must be a whole number of milliseconds (50-60000)').transform(Number).pipe(z.number().int().min(50).max(60_000)).default(3000),
+  EXCHANGE_RETRY_DELAY_MS: z.string().regex(/^\d{1,5}$/, 'must be a whole number of milliseconds (1-10000)').transform(Number).pipe(z.number().int().min(1).max(10_000)).default(200),
+  EXCHANGE_BREAKER_AFTER: z.string().regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).default(5),
   // Outgoing e-mail (invitations, reset links, security notices). Unset: messages are only kept in the outbox.
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  // Shared secret of the signed inbound support webhooks (HMAC-SHA256); unset: inbound answers 503.
+  SUPPORT_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   SMTP_FROM: z.string().regex(/^[^\r\n<>]{0,100}<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Bulwark <bulwark@example.com>"').optional(),
 });
 
@@ -84,10 +93,20 @@ export interface Config {
   signInLockMinutes: number;
   /** Reveals of masked trader fields per member per rolling hour. */
   revealLimitPerHour: number;
+  /** The exchange connector: per-attempt timeout, first retry delay, consecutive failures that open the breaker. */
+  exchangeTimeoutMs: number;
+  exchangeRetryDelayMs: number;
+  exchangeBreakerAfter: number;
+  /** Distinct trader profiles one member may open per rolling hour before a security alert (bulk viewing). */
+  traderBulkViewAlert: number;
+  /** Requests per client IP per minute across all routes. */
+  rateLimitPerMinute: number;
   /** smtp:// or smtps:// URL of the mail relay (credentials may be in it); unset: outbox only. */
   smtpUrl: string | undefined;
   /** The From address of outgoing e-mail. */
   smtpFrom: string;
+  /** HMAC secret of the inbound support webhooks; undefined: inbound is not configured (503). */
+  supportWebhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -175,7 +194,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInLockAfter: e.SIGN_IN_LOCK_AFTER,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
     revealLimitPerHour: e.REVEAL_LIMIT_PER_HOUR,
+    exchangeTimeoutMs: e.EXCHANGE_TIMEOUT_MS,
+    exchangeRetryDelayMs: e.EXCHANGE_RETRY_DELAY_MS,
+    exchangeBreakerAfter: e.EXCHANGE_BREAKER_AFTER,
+    traderBulkViewAlert: e.TRADER_BULK_VIEW_ALERT,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
+    supportWebhookSecret: e.SUPPORT_WEBHOOK_SECRET,
     smtpFrom: e.SMTP_FROM ?? `Bulwark <bulwark@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
   };
 }

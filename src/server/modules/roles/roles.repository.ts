@@ -1,7 +1,7 @@
 // Roles, their permissions and field policies, and members' role lists: pure Kysely. Every function takes the
 // audited transaction, except the per-request grant lookup (grantsOf), which the access gate runs before any
 // audited scope exists, on the platform handle the composition root hands the roles service.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { DB, RoleTable } from '../../platform/db/schema.js';
 
@@ -11,6 +11,22 @@ export type RoleRow = Selectable<RoleTable>;
 export async function grantsOf(db: Kysely<DB>, roles: readonly string[]): Promise<{ role: string; permission: string }[]> {
   if (roles.length === 0) return [];
   return db.selectFrom('role_permission').select(['role', 'permission']).where('role', 'in', roles).execute();
+}
+
+/**
+ * The grants and the field policies of the given roles in one round trip (every trader read needs both):
+ * rows of kind 'p' carry a permission in `a`; rows of kind 'f' a field class in `a` and its visibility in `b`.
+ */
+export async function grantsAndPoliciesOf(tx: AuditedTx, roles: readonly string[]) {
+  if (roles.length === 0) return [];
+  return tx
+    .selectFrom('role_permission')
+    .select(['role', sql<string>`'p'`.as('kind'), 'permission as a', sql<string | null>`null`.as('b')])
+    .where('role', 'in', roles)
+    .unionAll((eb) =>
+      eb.selectFrom('role_field_policy').select(['role', sql<string>`'f'`.as('kind'), 'field_class as a', 'visibility as b']).where('role', 'in', roles),
+    )
+    .execute();
 }
 
 /** role → field class → visibility rows of the given roles. */

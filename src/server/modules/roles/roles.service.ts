@@ -309,8 +309,9 @@ export function createRolesService(d: RolesDeps) {
      * otherwise it is `masked`.
      */
     async fieldAccess(tx: AuditedTx, roles: readonly string[], view: TraderViewKind): Promise<FieldAccess> {
-      const grants = await repo.grantsOf(tx, roles);
-      const rows = await repo.fieldPoliciesOf(tx, roles);
+      const both = await repo.grantsAndPoliciesOf(tx, roles);
+      const grants = both.filter((r) => r.kind === 'p').map((r) => ({ role: r.role, permission: r.a }));
+      const rows = both.filter((r) => r.kind === 'f').map((r) => ({ role: r.role, field_class: r.a, visibility: r.b }));
       const permsOf = (r: string) => closePermissions(grants.filter((g) => g.role === r).map((g) => g.permission));
       const policyOf = (r: string) => Object.fromEntries(rows.filter((p) => p.role === r).map((p) => [p.field_class, p.visibility]));
       const viewing = [...new Set(roles)].filter((r) => permsOf(r).has(VIEW_PERMISSION[view]));

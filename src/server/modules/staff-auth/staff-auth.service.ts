@@ -375,7 +375,7 @@ export function createStaffAuthService(d: StaffAuthDeps) {
       if (!staff || staff.status !== 'active') return end('account_inactive', 'denied');
       const verdict = await d.guard.checkSession(
         { ...ctx, actorType: 'staff', actorId: staff.id, actorName: staff.display_name, sessionIdHash: tokenHash },
-        { staffId: staff.id, ip: req.ip, sessionHash: tokenHash },
+        { staffId: staff.id, ip: req.ip, sessionHash: tokenHash, allowedCidrs: staff.allowed_cidrs },
       );
       if (!verdict.allowed) return end('adaptive_rule', 'denied');
 

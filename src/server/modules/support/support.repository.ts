@@ -125,14 +125,6 @@ export async function findAttachment(tx: AuditedTx, ticketId: string, attachment
   return tx.selectFrom('ticket_attachment').selectAll().where('ticket_id', '=', ticketId).where('id', '=', attachmentId).executeTakeFirst();
 }
 
-/**
- * The trader's contact columns, still encrypted (the ticket shows them per the member's field policy and replies
- * are e-mailed to the address). The traders module exposes no contact read for other modules yet.
- */
-export async function traderContact(tx: AuditedTx, traderId: string) {
-  return tx.selectFrom('trader').select(['id', 'account_ref', 'legal_name_ct', 'email_ct', 'phone_ct']).where('id', '=', traderId).executeTakeFirst();
-}
-
 /** True when an active staff member has this id (tickets are only assigned to them). */
 export async function isActiveStaff(tx: AuditedTx, id: string): Promise<boolean> {
   const r = await tx.selectFrom('staff').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst();

@@ -53,7 +53,7 @@ export interface SupportDeps {
   record: (ctx: ActorContext, spec: AuditSpec, outcome: AuditOutcome, errorCode?: string | null) => Promise<void>;
   vault: Vault;
   clock: Clock;
-  traders: Pick<TradersService, 'openSection' | 'antiPhishingCode' | 'idsByEmail' | 'idByAccountRef'>;
+  traders: Pick<TradersService, 'openSection' | 'antiPhishingCode' | 'idsByEmail' | 'idByAccountRef' | 'contactOf'>;
   email: Pick<EmailService, 'enqueueIn'>;
   /** HMAC secret of the inbound webhooks; undefined: inbound is not configured. */
   webhookSecret: string | undefined;
@@ -71,7 +71,8 @@ const at = (table: string, column: string, rowId: string) => ({ table, column, r
 
 /** Fills {{displayName}} (the only placeholder) in a canned reply. */
 export function renderCanned(body: string, vars: { displayName: string }): string {
-  return body.replace(/\{\{\s*displayName\s*\}\}/g, vars.displayName);
+  // A function replacement: a `$&` or `$'` in a trader's name is text, not a replacement pattern.
+  return body.replace(/\{\{\s*displayName\s*\}\}/g, () => vars.displayName);
 }
 
 /** The address in a From header ("Ada <ada@x.test>" or "ada@x.test"), or null. */
@@ -140,16 +141,11 @@ export function createSupportService(d: SupportDeps) {
   }
 
   /** The trader's contact values (decrypted only as far as the policy shows them) and the display name. */
-  async function contactOf(tx: AuditedTx, key: SubjectKey, traderId: string, needContact: boolean): Promise<TicketContactRecord> {
-    const c = await repo.traderContact(tx, traderId);
+  async function contactOf(tx: AuditedTx, traderId: string, needContact: boolean): Promise<TicketContactRecord> {
+    // Read through the trader module: it owns the trader's columns and their encryption bindings.
+    const c = await d.traders.contactOf(tx, traderId, needContact);
     if (!c) throw ticketNotFound();
-    const legal = d.vault.decryptForSubject(key, at('trader', 'legal_name_ct', c.id), c.legal_name_ct);
-    const rec: Partial<TicketContactRecord> = { accountRef: c.account_ref, displayName: legal.trim().split(/\s+/)[0] ?? '' };
-    if (needContact) {
-      rec.email = d.vault.decryptForSubject(key, at('trader', 'email_ct', c.id), c.email_ct);
-      rec.phone = d.vault.decryptForSubject(key, at('trader', 'phone_ct', c.id), c.phone_ct);
-    }
-    return rec as TicketContactRecord;
+    return c as TicketContactRecord;
   }
 
   /** Messages of one ticket keep their order even when written in the same millisecond. */
@@ -339,6 +335,11 @@ export function createSupportService(d: SupportDeps) {
       const attachments = await checkAttachments(mail.attachments);
       const out = await d.audited(ctx, { action: 'ticket.inbound', target: { type: 'inbound', id: 'email' } }, async (tx, ev) => {
         await rememberOrRefuse(tx, signatureSha256);
+        // The From header is only as good as the gateway's authentication of it (SPF/DKIM aligned: DMARC pass).
+        if (mail.dmarc !== 'pass') {
+          ev.addFields('result.dropped_unauthenticated_sender');
+          return undefined;
+        }
         const address = addressOf(mail.from);
         const ids = address ? await d.traders.idsByEmail(tx, address) : [];
         // Two traders sharing one address cannot be told apart: dropped like an unknown sender, never guessed.
@@ -386,7 +387,7 @@ export function createSupportService(d: SupportDeps) {
       return d.audited(ctx, { action: 'ticket.view', target: { type: 'ticket', id } }, async (tx, ev) => {
         const { row, trader } = await openTicket(tx, member, id);
         const key = await trader.subjectKey();
-        const contact = await contactOf(tx, key, trader.id, trader.policy.contact !== 'hidden');
+        const contact = await contactOf(tx, trader.id, trader.policy.contact !== 'hidden');
         const shown = presentFields(TICKET_CONTACT_FIELDS, contact, trader.policy);
         const messages = await repo.messagesOf(tx, row.id, MAX_MESSAGES);
         const files = await repo.attachmentsOf(tx, row.id);
@@ -442,7 +443,7 @@ export function createSupportService(d: SupportDeps) {
           respondedNow: true,
         });
         ev.setTarget('ticket', ticket.id);
-        const contact = await contactOf(tx, key, trader.id, true);
+        const contact = await contactOf(tx, trader.id, true);
         const emailId = await d.email.enqueueIn(tx, replyEmail(contact.email, code, ticket.number, scan.body));
         const messageId = await storeMessage(tx, key, { ticketId: ticket.id, traderId: trader.id, kind: 'reply', authorId: member.id, text: scan.body, redactions: scan.kinds, emailId });
         return { ticketId: ticket.id, ticketNumber: ticket.number, messageId, redacted: scan.kinds };
@@ -458,7 +459,7 @@ export function createSupportService(d: SupportDeps) {
         if (row.status === 'closed') throw new AppError(ErrorCode.conflict, 409, 'The ticket is closed; open a new one to write to the trader');
         const code = await requireAntiPhishingCode(tx, trader.id);
         const key = await trader.subjectKey();
-        const contact = await contactOf(tx, key, trader.id, true);
+        const contact = await contactOf(tx, trader.id, true);
         let text = req.body;
         if (text === undefined) {
           const canned = req.cannedReplyId ? await repo.findCanned(tx, req.cannedReplyId) : undefined;
@@ -559,7 +560,7 @@ export function createSupportService(d: SupportDeps) {
         const { trader } = await openTicket(tx, member, ticketId);
         const canned = UUID.test(cannedId) ? await repo.findCanned(tx, cannedId.toLowerCase()) : undefined;
         if (!canned) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
-        const contact = await contactOf(tx, await trader.subjectKey(), trader.id, false);
+        const contact = await contactOf(tx, trader.id, false);
         return renderCanned(canned.body, { displayName: contact.displayName });
       });
     },

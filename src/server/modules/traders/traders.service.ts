@@ -90,13 +90,30 @@ export function createTradersService(d: TradersDeps) {
   // ones, and jobs of one group commit, or of parallel lanes, cannot see each other's events.
   const inFlight = new Map<string, number>();
 
-  /** Decrypts the needed fields of the given rows with each trader's own data key. */
+  /**
+   * Decrypts the needed fields of the given rows with each trader's own data key. Two round trips whatever the
+   * number of traders: the rows (the caller's), then one query for keys and child rows (bundlesOf).
+   */
   async function loadRecords(tx: AuditedTx, rows: TraderRow[], needed: ReadonlySet<TraderField>): Promise<Map<string, Partial<TraderRecord>>> {
-    const ids = rows.map((r) => r.id);
-    const wallets = needed.has('wallets') ? await repo.walletsOf(tx, ids) : [];
-    const persons = needed.has('directors') || needed.has('ubos') ? await repo.personsOf(tx, ids) : [];
-    const balances = needed.has('balances') ? await repo.balancesOf(tx, ids) : [];
     const personal: TraderField[] = ['legalName', 'displayName', 'email', 'phone', 'dateOfBirth', 'bankAccount', 'wallets', 'balances', 'registrationNumber', 'directors', 'ubos'];
+    const decrypting = personal.some((f) => needed.has(f));
+    const bundles = decrypting
+      ? new Map(
+          (
+            await repo.bundlesOf(
+              tx,
+              rows.map((r) => r.id),
+              {
+                wallets: needed.has('wallets'),
+                balances: needed.has('balances'),
+                // Only businesses have directors and UBOs.
+                persons: (needed.has('directors') || needed.has('ubos')) && rows.some((r) => r.kind === 'business'),
+              },
+            )
+          ).map((b) => [b.id, b]),
+        )
+      : new Map<string, repo.TraderBundle>();
+    const hex = (s: string) => Buffer.from(s, 'hex');
     const out = new Map<string, Partial<TraderRecord>>();
     for (const row of rows) {
       const rec: Partial<TraderRecord> = {
@@ -109,10 +126,11 @@ export function createTradersService(d: TradersDeps) {
         activityBand: row.activity_band,
       };
       out.set(row.id, rec);
-      if (!personal.some((f) => needed.has(f))) continue;
+      const b = bundles.get(row.id);
+      if (!decrypting || !b) continue;
       let key;
       try {
-        key = await d.vault.subjectKey(tx, row.id, { create: false });
+        key = await d.vault.subjectKeyFromRow(row.id, b.key ? { wrapped: b.key.w === null ? null : hex(b.key.w) } : null);
       } catch (err) {
         // Crypto-shredded: the personal fields are gone for good and are left out (only public fields remain).
         if (!isCryptoError(err, 'key_destroyed')) throw err;
@@ -128,53 +146,54 @@ export function createTradersService(d: TradersDeps) {
       if (needed.has('phone')) rec.phone = dec('trader', 'phone_ct', row.id, row.phone_ct);
       if (needed.has('dateOfBirth')) rec.dateOfBirth = row.date_of_birth_ct ? dec('trader', 'date_of_birth_ct', row.id, row.date_of_birth_ct) : null;
       if (needed.has('bankAccount')) rec.bankAccount = row.bank_account_ct ? dec('trader', 'bank_account_ct', row.id, row.bank_account_ct) : null;
-      if (needed.has('wallets')) {
-        rec.wallets = wallets.filter((w) => w.trader_id === row.id).map((w) => ({ chain: w.chain, address: dec('trader_wallet', 'address_ct', w.id, w.address_ct) }));
-      }
       if (needed.has('registrationNumber')) {
         rec.registrationNumber = row.registration_number_ct ? dec('trader', 'registration_number_ct', row.id, row.registration_number_ct) : null;
       }
-      if (needed.has('directors') || needed.has('ubos')) {
-        const mine = persons
-          .filter((p) => p.trader_id === row.id)
-          .map((p) => ({
-            role: p.role,
-            name: dec('trader_person', 'name_ct', p.id, p.name_ct),
-            dateOfBirth: p.date_of_birth_ct ? dec('trader_person', 'date_of_birth_ct', p.id, p.date_of_birth_ct) : null,
-            nationality: p.nationality,
-            ownershipPct: p.ownership_pct === null ? null : String(p.ownership_pct),
-          }));
-        // Individuals have no directors or UBOs: the fields stay unknown (left out), not empty.
-        if (row.kind === 'business') {
-          if (needed.has('directors')) rec.directors = mine.filter((p) => p.role === 'director');
-          if (needed.has('ubos')) rec.ubos = mine.filter((p) => p.role === 'ubo');
-        }
+      // Individuals have no directors or UBOs: the fields stay unknown (left out), not empty.
+      if (row.kind === 'business' && (needed.has('directors') || needed.has('ubos'))) {
+        const people = (b.persons ?? []).map((p) => ({
+          role: p.role,
+          name: dec('trader_person', 'name_ct', p.id, hex(p.name)),
+          dateOfBirth: p.dob ? dec('trader_person', 'date_of_birth_ct', p.id, hex(p.dob)) : null,
+          nationality: p.nationality,
+          ownershipPct: p.pct,
+        }));
+        if (needed.has('directors')) rec.directors = people.filter((p) => p.role === 'director');
+        if (needed.has('ubos')) rec.ubos = people.filter((p) => p.role === 'ubo');
       }
-      if (needed.has('balances')) {
-        rec.balances = balances
-          .filter((b) => b.trader_id === row.id)
-          .map((b) => ({ asset: b.asset, amount: dec('trader_balance', 'amount_ct', `${row.id}/${b.asset}`, b.amount_ct) }));
-      }
+      if (needed.has('wallets')) rec.wallets = (b.wallets ?? []).map((w) => ({ chain: w.chain, address: dec('trader_wallet', 'address_ct', w.id, hex(w.ct)) }));
+      if (needed.has('balances')) rec.balances = (b.balances ?? []).map((x) => ({ asset: x.asset, amount: dec('trader_balance', 'amount_ct', `${row.id}/${x.asset}`, hex(x.ct)) }));
     }
     return out;
   }
 
   /**
    * Bulk viewing: a member opening many distinct traders in an hour is what a compromised laptop scraping the
-   * back office looks like. Counted in the audit log (so every process and restart agrees); one open alert per
-   * member at a time.
+   * back office looks like. Counted in this process (per member: trader → last view, kept in view order so that
+   * expiring the hour is amortised O(1) — no query on the hot path); the audit log stays the record every
+   * process agrees on (bulkViewing() below). One alert per member per window.
    */
-  async function watchBulkViewing(tx: AuditedTx, member: Member): Promise<void> {
+  const views = new Map<string, { seen: Map<string, number>; alertedAt: number }>();
+  async function watchBulkViewing(tx: AuditedTx, member: Member, traderId: string): Promise<void> {
     const limit = d.bulkViewAlertPerHour;
     if (!limit || !d.raiseAlertIn) return;
-    const n = (await repo.distinctViewsSince(tx, member.id, new Date(d.clock.now().getTime() - 3_600_000))) + 1;
-    if (n !== limit + 1) return;
+    const now = d.clock.now().getTime();
+    let w = views.get(member.id);
+    if (!w) views.set(member.id, (w = { seen: new Map(), alertedAt: 0 }));
+    w.seen.delete(traderId);
+    w.seen.set(traderId, now);
+    for (const [id, at] of w.seen) {
+      if (at > now - 3_600_000) break;
+      w.seen.delete(id);
+    }
+    if (w.seen.size <= limit || w.alertedAt > now - 3_600_000) return;
+    w.alertedAt = now;
     await d.raiseAlertIn(tx, {
       kind: 'bulk_trader_viewing',
       severity: 'high',
       staffId: member.id,
       summary: `Opened more than ${limit} distinct trader profiles within an hour`,
-      details: { distinctTraders: n, windowMinutes: 60 },
+      details: { distinctTraders: w.seen.size, windowMinutes: 60 },
     });
   }
 
@@ -229,6 +248,19 @@ export function createTradersService(d: TradersDeps) {
       await repo.updateTrader(tx, traderId, { anti_phishing_code_ct: ct, updated_at: d.clock.now() });
     },
 
+    /**
+     * The trader's account reference, display name and (when asked) e-mail and phone, decrypted, for another
+     * module that presents them through its own field policy (the support desk's ticket contact). Undefined when
+     * the trader does not exist; without e-mail and phone once the trader was erased.
+     */
+    async contactOf(tx: AuditedTx, traderId: string, withContact: boolean): Promise<{ accountRef: string; displayName: string; email?: string; phone?: string } | undefined> {
+      const row = await repo.findTrader(tx, traderId);
+      if (!row) return undefined;
+      const needed = new Set<TraderField>(withContact ? ['displayName', 'email', 'phone'] : ['displayName']);
+      const rec = (await loadRecords(tx, [row], needed)).get(row.id)!;
+      return { accountRef: row.account_ref, displayName: rec.displayName ?? '', ...(rec.email !== undefined ? { email: rec.email } : {}), ...(rec.phone !== undefined ? { phone: rec.phone } : {}) };
+    },
+
     /** Ids of traders whose e-mail address is exactly this one (blind index; for matching inbound e-mail). */
     async idsByEmail(tx: AuditedTx, email: string): Promise<string[]> {
       const rows = await repo.findByEmailIndex(tx, d.vault.blindIndex('trader.email', email));
@@ -258,7 +290,7 @@ export function createTradersService(d: TradersDeps) {
         const profile: ProfileView = { trader: view, sections };
         if (sections.includes('kyc')) profile.kyc = { state: row.kyc_state as NonNullable<ProfileView['kyc']>['state'] };
         if (sections.includes('risk')) profile.risk = { level: row.risk as NonNullable<ProfileView['risk']>['level'] };
-        await watchBulkViewing(tx, member);
+        await watchBulkViewing(tx, member, row.id);
         return profile;
       });
       d.onProfileView?.();

@@ -354,6 +354,12 @@ export interface TicketAttachmentTable {
   created_at: Timestamp;
 }
 
+/** Signatures of accepted inbound support webhooks (replay protection). */
+export interface SupportInboundNonceTable {
+  signature_sha256: string;
+  received_at: Timestamp;
+}
+
 export interface CannedReplyTable {
   id: string;
   name: string;
@@ -428,6 +434,7 @@ export interface DB {
   ticket_message: TicketMessageTable;
   ticket_attachment: TicketAttachmentTable;
   canned_reply: CannedReplyTable;
+  support_inbound_nonce: SupportInboundNonceTable;
   consent_event: ConsentEventTable;
   consent_current: ConsentCurrentTable;
   marketing_segment: MarketingSegmentTable;

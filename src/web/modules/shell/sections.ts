@@ -8,12 +8,13 @@ export interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
-  { path: 'traders', label: 'Traders', description: 'Trader records, onboarding status and account limits.', ready: false },
+  { path: 'traders', label: 'Traders', description: 'Trader records, onboarding status and account limits.', ready: true },
   { path: 'kyc', label: 'KYC', description: 'Identity and business verification reviews (KYC/KYB).', ready: false },
   { path: 'screening', label: 'Screening', description: 'Sanctions, PEP and wallet-address screening results.', ready: false },
   { path: 'monitoring', label: 'Monitoring', description: 'Transaction monitoring alerts and rules.', ready: false },
   { path: 'cases', label: 'Cases', description: 'Investigations opened from alerts and reviews.', ready: false },
-  { path: 'support', label: 'Support', description: 'Trader support tickets.', ready: false },
+  { path: 'support', label: 'Support', description: 'Trader support tickets.', ready: true },
+  { path: 'marketing', label: 'Marketing', description: 'Segments of consenting traders for campaigns.', ready: true },
   { path: 'exports', label: 'Exports', description: 'Data exports, with four-eyes approval for large ones.', ready: false },
   { path: 'incidents', label: 'Incidents', description: 'Security incidents and containment actions.', ready: false },
   { path: 'audit', label: 'Audit log', description: 'The tamper-evident record of every access and change.', ready: true },

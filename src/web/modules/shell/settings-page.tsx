@@ -4,6 +4,7 @@ import { usePageTitle } from '../../components/page-title.js';
 /** The settings pages there are so far. */
 const SETTINGS = [
   { to: '/settings/keys', label: 'Encryption keys', description: 'Master key provider, key versions and field-key rotation.' },
+  { to: '/settings/exchange', label: 'Exchange connection', description: 'The read-only trading-engine connection (URL, key id; the secret is write-only).' },
   { to: '/sessions', label: 'My sessions', description: 'Where you are signed in; end any session you do not recognise.' },
 ] as const;
 
