@@ -157,6 +157,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       revealPerHour: config.revealLimitPerHour,
       bulkViewAlertPerHour: config.traderBulkViewAlert,
       raiseAlertIn: (tx, a) => security.raiseIn(tx, a),
+      auditedRead: writer.auditedRead,
       onProfileView: () => profileViews.inc(),
     });
     const consent = createConsentService({ audited, writer, vault, clock, traders, publicUrl: config.publicUrl });

@@ -79,7 +79,18 @@ export async function insertSession(db: Handle, row: Insertable<StaffSessionTabl
   await db.insertInto('staff_session').values(row).execute();
 }
 
-/** A live session by token hash. */
+/** The member of the live session with this token hash (fetched alongside the session itself). */
+export async function findStaffOfLiveSession(db: Handle, tokenHash: string): Promise<StaffRow | undefined> {
+  return db
+    .selectFrom('staff')
+    .selectAll('staff')
+    .innerJoin('staff_session', 'staff_session.staff_id', 'staff.id')
+    .where('staff_session.token_hash', '=', tokenHash)
+    .where('staff_session.ended_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The live session with this token hash, or undefined. */
 export async function findLiveSession(db: Handle, tokenHash: string): Promise<SessionRow | undefined> {
   return db.selectFrom('staff_session').selectAll().where('token_hash', '=', tokenHash).where('ended_at', 'is', null).executeTakeFirst();
 }

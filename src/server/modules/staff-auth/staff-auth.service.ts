@@ -350,7 +350,8 @@ export function createStaffAuthService(d: StaffAuthDeps) {
       const token = req.cookies?.[cookieName];
       if (!token || token.length > 128) return null;
       const tokenHash = hashToken(token);
-      const session = await repo.findLiveSession(d.sessionDb, tokenHash);
+      // The session and its member in parallel (both keyed by the token hash): one round trip of latency, not two.
+      const [session, staffRow] = await Promise.all([repo.findLiveSession(d.sessionDb, tokenHash), repo.findStaffOfLiveSession(d.sessionDb, tokenHash)]);
       if (!session) return null;
       const now = d.clock.now();
       const end = async (reason: string, outcome: 'ok' | 'denied') => {
@@ -363,7 +364,7 @@ export function createStaffAuthService(d: StaffAuthDeps) {
         );
         return null;
       };
-      const staff = await repo.findStaffById(d.sessionDb, session.staff_id);
+      const staff = staffRow?.id === session.staff_id ? staffRow : await repo.findStaffById(d.sessionDb, session.staff_id);
       const reqs = await mfaRepo.roleRequirements(d.sessionDb, staff?.roles ?? []);
       // The idle timeout chosen at sign-in, or the member's roles' current one if stricter (a role change applies at once).
       const idleMs = Math.min(Number(session.idle_timeout_ms), idleTimeoutMs(reqs.idleMinutes));

@@ -200,27 +200,40 @@ export interface TraderBundle {
  * (wrapped) and, when asked, wallets, balances and directors/UBOs as JSON (ciphertexts hex-encoded). Replaces
  * one query per trader for keys and one per kind of child row.
  */
-export async function bundlesOf(tx: AuditedTx, ids: string[], need: { wallets: boolean; balances: boolean; persons: boolean }): Promise<TraderBundle[]> {
+export async function bundlesOf(tx: AuditedTx, ids: string[], need: BundleNeeds): Promise<TraderBundle[]> {
   if (ids.length === 0) return [];
+  return tx.selectFrom('trader as t').select(['t.id', ...bundleColumns(need)]).where('t.id', 'in', ids).execute() as Promise<TraderBundle[]>;
+}
+
+export interface BundleNeeds {
+  wallets: boolean;
+  balances: boolean;
+  persons: boolean;
+}
+
+/** One trader's row and its bundle in a single statement (the profile read: one round trip instead of two). */
+export async function findTraderWithBundle(tx: AuditedTx, id: string, need: BundleNeeds) {
+  const r = await tx.selectFrom('trader as t').selectAll('t').select(bundleColumns(need)).where('t.id', '=', id).executeTakeFirst();
+  if (!r) return undefined;
+  const { key, wallets, balances, persons, ...row } = r as typeof r & Omit<TraderBundle, 'id'>;
+  return { row, bundle: { id: row.id, key, wallets, balances, persons } as TraderBundle };
+}
+
+function bundleColumns(need: BundleNeeds) {
   const none = sql<null>`null`;
-  return tx
-    .selectFrom('trader as t')
-    .select([
-      't.id',
-      sql<TraderBundle['key']>`(select json_build_object('w', encode(k.wrapped, 'hex')) from subject_key k where k.subject_id = t.id::text order by k.version desc limit 1)`.as('key'),
-      (need.wallets
-        ? sql<TraderBundle['wallets']>`(select json_agg(json_build_object('id', w.id, 'chain', w.chain, 'ct', encode(w.address_ct, 'hex')) order by w.created_at, w.id) from trader_wallet w where w.trader_id = t.id)`
-        : none
-      ).as('wallets'),
-      (need.balances
-        ? sql<TraderBundle['balances']>`(select json_agg(json_build_object('asset', b.asset, 'ct', encode(b.amount_ct, 'hex')) order by b.asset) from trader_balance b where b.trader_id = t.id)`
-        : none
-      ).as('balances'),
-      (need.persons
-        ? sql<TraderBundle['persons']>`(select json_agg(json_build_object('id', p.id, 'role', p.role, 'name', encode(p.name_ct, 'hex'), 'dob', encode(p.date_of_birth_ct, 'hex'), 'nationality', p.nationality, 'pct', p.ownership_pct::text) order by p.created_at, p.id) from trader_person p where p.trader_id = t.id)`
-        : none
-      ).as('persons'),
-    ])
-    .where('t.id', 'in', ids)
-    .execute() as Promise<TraderBundle[]>;
+  return [
+    sql<TraderBundle['key']>`(select json_build_object('w', encode(k.wrapped, 'hex')) from subject_key k where k.subject_id = t.id::text order by k.version desc limit 1)`.as('key'),
+    (need.wallets
+      ? sql<TraderBundle['wallets']>`(select json_agg(json_build_object('id', w.id, 'chain', w.chain, 'ct', encode(w.address_ct, 'hex')) order by w.created_at, w.id) from trader_wallet w where w.trader_id = t.id)`
+      : none
+    ).as('wallets'),
+    (need.balances
+      ? sql<TraderBundle['balances']>`(select json_agg(json_build_object('asset', b.asset, 'ct', encode(b.amount_ct, 'hex')) order by b.asset) from trader_balance b where b.trader_id = t.id)`
+      : none
+    ).as('balances'),
+    (need.persons
+      ? sql<TraderBundle['persons']>`(select json_agg(json_build_object('id', p.id, 'role', p.role, 'name', encode(p.name_ct, 'hex'), 'dob', encode(p.date_of_birth_ct, 'hex'), 'nationality', p.nationality, 'pct', p.ownership_pct::text) order by p.created_at, p.id) from trader_person p where p.trader_id = t.id)`
+      : none
+    ).as('persons'),
+  ];
 }

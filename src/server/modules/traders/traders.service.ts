@@ -44,15 +44,23 @@ export interface TradersDeps {
   /** Distinct traders a member may open per rolling hour before a security alert is raised (bulk viewing). */
   bulkViewAlertPerHour?: number;
   /** Raises a security alert in the caller's transaction (the security module). */
-  raiseAlertIn?: (
-    tx: AuditedTx,
-    a: { kind: string; severity: 'low' | 'medium' | 'high' | 'critical'; staffId: string | null; summary: string; details: Record<string, string | number | boolean | null> },
-  ) => Promise<unknown>;
+  raiseAlertIn?: (tx: AuditedTx, a: BulkAlert) => Promise<unknown>;
+  /** audited() for reads (AuditWriter.auditedRead: read-only transaction, event appended before the answer); defaults to audited. */
+  auditedRead?: Audited;
   /** Counts profile views (metrics); the incident issue reads the audit log through bulkViewing(). */
   onProfileView?: () => void;
 }
 
 export type { Member } from './traders.member.js';
+
+/** A security alert the trader reads may raise (bulk viewing). */
+export interface BulkAlert {
+  kind: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  staffId: string | null;
+  summary: string;
+  details: Record<string, string | number | boolean | null>;
+}
 import type { Member } from './traders.member.js';
 
 /** A trader a member opened for one section: the public columns, the member's field policy, the subject key. */
@@ -69,6 +77,14 @@ export interface OpenedTrader {
 }
 
 type TraderRow = NonNullable<Awaited<ReturnType<typeof repo.findTrader>>>;
+
+/** Fields stored encrypted under the trader's key (reading any of them needs the key). */
+const PERSONAL: readonly TraderField[] = ['legalName', 'displayName', 'email', 'phone', 'dateOfBirth', 'bankAccount', 'wallets', 'balances', 'registrationNumber', 'directors', 'ubos'];
+
+/** Which child rows a read needs (only businesses have directors and UBOs). */
+function bundleNeeds(needed: ReadonlySet<TraderField>, anyBusiness: boolean): repo.BundleNeeds {
+  return { wallets: needed.has('wallets'), balances: needed.has('balances'), persons: anyBusiness && (needed.has('directors') || needed.has('ubos')) };
+}
 
 const notFound = () => new AppError(ErrorCode.notFound, 404, 'No such trader', { denial: true });
 
@@ -89,30 +105,32 @@ export function createTradersService(d: TradersDeps) {
   // Reveals in flight (reserved, not yet committed or abandoned), per member: the audit log only counts committed
   // ones, and jobs of one group commit, or of parallel lanes, cannot see each other's events.
   const inFlight = new Map<string, number>();
+  // Pure reads (profile, list, search, notes, timeline) take the read path: see AuditWriter.auditedRead.
+  const read: Audited = d.auditedRead ?? d.audited;
 
   /**
    * Decrypts the needed fields of the given rows with each trader's own data key. Two round trips whatever the
    * number of traders: the rows (the caller's), then one query for keys and child rows (bundlesOf).
    */
-  async function loadRecords(tx: AuditedTx, rows: TraderRow[], needed: ReadonlySet<TraderField>): Promise<Map<string, Partial<TraderRecord>>> {
-    const personal: TraderField[] = ['legalName', 'displayName', 'email', 'phone', 'dateOfBirth', 'bankAccount', 'wallets', 'balances', 'registrationNumber', 'directors', 'ubos'];
-    const decrypting = personal.some((f) => needed.has(f));
-    const bundles = decrypting
-      ? new Map(
+  async function loadRecords(
+    tx: AuditedTx,
+    rows: TraderRow[],
+    needed: ReadonlySet<TraderField>,
+    prefetched?: ReadonlyMap<string, repo.TraderBundle>,
+  ): Promise<Map<string, Partial<TraderRecord>>> {
+    const decrypting = PERSONAL.some((f) => needed.has(f));
+    const bundles = !decrypting
+      ? new Map<string, repo.TraderBundle>()
+      : (prefetched ??
+        new Map(
           (
             await repo.bundlesOf(
               tx,
               rows.map((r) => r.id),
-              {
-                wallets: needed.has('wallets'),
-                balances: needed.has('balances'),
-                // Only businesses have directors and UBOs.
-                persons: (needed.has('directors') || needed.has('ubos')) && rows.some((r) => r.kind === 'business'),
-              },
+              bundleNeeds(needed, rows.some((r) => r.kind === 'business')),
             )
           ).map((b) => [b.id, b]),
-        )
-      : new Map<string, repo.TraderBundle>();
+        ));
     const hex = (s: string) => Buffer.from(s, 'hex');
     const out = new Map<string, Partial<TraderRecord>>();
     for (const row of rows) {
@@ -174,9 +192,9 @@ export function createTradersService(d: TradersDeps) {
    * process agrees on (bulkViewing() below). One alert per member per window.
    */
   const views = new Map<string, { seen: Map<string, number>; alertedAt: number }>();
-  async function watchBulkViewing(tx: AuditedTx, member: Member, traderId: string): Promise<void> {
+  function watchBulkViewing(member: Member, traderId: string): BulkAlert | undefined {
     const limit = d.bulkViewAlertPerHour;
-    if (!limit || !d.raiseAlertIn) return;
+    if (!limit) return undefined;
     const now = d.clock.now().getTime();
     let w = views.get(member.id);
     if (!w) views.set(member.id, (w = { seen: new Map(), alertedAt: 0 }));
@@ -186,15 +204,25 @@ export function createTradersService(d: TradersDeps) {
       if (at > now - 3_600_000) break;
       w.seen.delete(id);
     }
-    if (w.seen.size <= limit || w.alertedAt > now - 3_600_000) return;
+    if (w.seen.size <= limit || w.alertedAt > now - 3_600_000) return undefined;
     w.alertedAt = now;
-    await d.raiseAlertIn(tx, {
+    return {
       kind: 'bulk_trader_viewing',
       severity: 'high',
       staffId: member.id,
       summary: `Opened more than ${limit} distinct trader profiles within an hour`,
       details: { distinctTraders: w.seen.size, windowMinutes: 60 },
-    });
+    };
+  }
+
+  /** One trader's row and, when its personal fields are needed, its bundle, in one statement. */
+  async function findOne(tx: AuditedTx, id: string, needed: ReadonlySet<TraderField>) {
+    if (!PERSONAL.some((f) => needed.has(f))) {
+      const row = await repo.findTrader(tx, id);
+      return row ? { row, bundles: undefined } : undefined;
+    }
+    const found = await repo.findTraderWithBundle(tx, id, bundleNeeds(needed, true));
+    return found ? { row: found.row as TraderRow, bundles: new Map([[found.row.id, found.bundle]]) } : undefined;
   }
 
   async function profileAccess(tx: AuditedTx, member: Member): Promise<ClassPolicy> {
@@ -278,21 +306,29 @@ export function createTradersService(d: TradersDeps) {
      * (many distinct traders in an hour) raises a security alert.
      */
     async profile(ctx: ActorContext, member: Member, id: string): Promise<ProfileView> {
-      const out = await d.audited(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
+      let bulk: BulkAlert | undefined;
+      const out = await read(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
         if (!isTraderId(id)) throw notFound();
         const access = await profileAccess(tx, member);
-        const row = await repo.findTrader(tx, id.toLowerCase());
-        if (!row) throw notFound();
-        const records = await loadRecords(tx, [row], fieldsNeeded(access));
+        const needed = fieldsNeeded(access);
+        const found = await findOne(tx, id.toLowerCase(), needed);
+        if (!found) throw notFound();
+        const { row } = found;
+        const records = await loadRecords(tx, [row], needed, found.bundles);
         const { view, shown } = presentTrader(row.id, records.get(row.id)!, access);
         const sections = sectionsFor(member.permissions, access);
         ev.addFields(...shown, ...sections.map((s) => `section.${s}`));
         const profile: ProfileView = { trader: view, sections };
         if (sections.includes('kyc')) profile.kyc = { state: row.kyc_state as NonNullable<ProfileView['kyc']>['state'] };
         if (sections.includes('risk')) profile.risk = { level: row.risk as NonNullable<ProfileView['risk']>['level'] };
-        await watchBulkViewing(tx, member, row.id);
+        bulk = watchBulkViewing(member, row.id);
         return profile;
       });
+      // A read cannot write: the alert is raised in its own audited transaction, before the answer leaves.
+      if (bulk && d.raiseAlertIn) {
+        const alert = bulk;
+        await d.audited(ctx, { action: 'security.alert_raise', target: { type: 'staff', id: member.id } }, (tx) => d.raiseAlertIn!(tx, alert));
+      }
       d.onProfileView?.();
       return out;
     },
@@ -300,7 +336,7 @@ export function createTradersService(d: TradersDeps) {
     /** A filtered page of traders (keyset by id), each masked like a single read; filters that would tell a hidden section (risk, KYC state) are refused. */
     async list(ctx: ActorContext, member: Member, q: TraderListQuery): Promise<TraderPage> {
       const filterNames = (['status', 'country', 'risk', 'kycState', 'vip'] as const).filter((k) => q[k] !== undefined);
-      return d.audited(ctx, { action: 'trader.list', target: { type: 'trader' } }, async (tx, ev) => {
+      return read(ctx, { action: 'trader.list', target: { type: 'trader' } }, async (tx, ev) => {
         ev.addFields(...filterNames.map((f) => `filter.${f}`));
         const after = q.cursor ? decodeCursor(q.cursor) : undefined;
         const access = await profileAccess(tx, member);
@@ -325,7 +361,7 @@ export function createTradersService(d: TradersDeps) {
      * indexes (the value is normalised and HMAC-ed; only its kind is audited, never the value).
      */
     async search(ctx: ActorContext, member: Member, by: 'email' | 'phone' | 'name' | 'accountRef' | 'wallet', value: string): Promise<TraderPage> {
-      return d.audited(ctx, { action: 'trader.search', target: { type: 'trader' }, fields: [`by.${by}`] }, async (tx, ev) => {
+      return read(ctx, { action: 'trader.search', target: { type: 'trader' }, fields: [`by.${by}`] }, async (tx, ev) => {
         const access = await profileAccess(tx, member);
         const limit = 25;
         let rows: TraderRow[];
@@ -349,7 +385,7 @@ export function createTradersService(d: TradersDeps) {
 
     /** Notes on a trader, newest first (section `notes`); audited `trader.notes_view`. */
     async notes(ctx: ActorContext, member: Member, id: string): Promise<TraderNote[]> {
-      return d.audited(ctx, { action: 'trader.notes_view', target: { type: 'trader', id } }, async (tx) => {
+      return read(ctx, { action: 'trader.notes_view', target: { type: 'trader', id } }, async (tx) => {
         const t = await openSection(tx, member, id, 'notes');
         const rows = await repo.notesOf(tx, t.id, 100);
         if (rows.length === 0) return [];
@@ -395,7 +431,7 @@ export function createTradersService(d: TradersDeps) {
      * security field policy. Audited `trader.timeline_view`.
      */
     async timeline(ctx: ActorContext, member: Member, id: string, q: { kinds?: string[] | undefined; cursor?: string | undefined; limit: number }): Promise<TimelinePage> {
-      return d.audited(ctx, { action: 'trader.timeline_view', target: { type: 'trader', id } }, async (tx) => {
+      return read(ctx, { action: 'trader.timeline_view', target: { type: 'trader', id } }, async (tx) => {
         const cursor = q.cursor ? decodeTimelineCursor(q.cursor) : undefined;
         if (q.cursor && !cursor) throw new AppError(ErrorCode.badRequest, 400, 'The cursor is not valid', { fieldErrors: [{ path: 'querystring.cursor', message: 'not valid' }] });
         const t = await openSection(tx, member, id, 'timeline');
@@ -475,13 +511,14 @@ export function createTradersService(d: TradersDeps) {
 
     /** One trader as the member's roles let them see it; audited `trader.view` with the names of the fields shown. */
     async get(ctx: ActorContext, member: Member, id: string): Promise<TraderView> {
-      return d.audited(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
+      return read(ctx, { action: 'trader.view', target: { type: 'trader', id } }, async (tx, ev) => {
         if (!isTraderId(id)) throw notFound();
         const access = await profileAccess(tx, member);
-        const row = await repo.findTrader(tx, id.toLowerCase());
-        if (!row) throw notFound();
-        const records = await loadRecords(tx, [row], fieldsNeeded(access));
-        const { view, shown } = presentTrader(row.id, records.get(row.id)!, access);
+        const needed = fieldsNeeded(access);
+        const found = await findOne(tx, id.toLowerCase(), needed);
+        if (!found) throw notFound();
+        const records = await loadRecords(tx, [found.row], needed, found.bundles);
+        const { view, shown } = presentTrader(found.row.id, records.get(found.row.id)!, access);
         ev.addFields(...shown);
         return view;
       });

@@ -430,3 +430,59 @@ describe('audited(): one event per call, in the same transaction as the work', (
     assert.equal(txs.size, batches);
   });
 });
+
+describe('auditedRead(): a read in a read-only transaction, its event durable before the answer', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ clock });
+    const su = await superuser(t);
+    try {
+      await su.query('create table writer_probe (id text primary key)');
+      await su.query('grant select, insert, update, delete on writer_probe to bulwark_app');
+    } finally {
+      await su.close();
+    }
+  });
+  after(async () => t?.close());
+
+  test('the answer comes with exactly one committed event naming the fields the read added', async () => {
+    const head = await headSeq(t);
+    const got = await t.container.writer.auditedRead(staff('req-read'), { action: 'probe.read', target: { type: 'probe', id: 'p-9' } }, async (tx, ev) => {
+      ev.addFields('email');
+      return (await tx.selectFrom('writer_probe').select('id').execute()).length;
+    });
+    assert.equal(got, 0);
+    const added = await events(t, head);
+    assert.equal(added.length, 1);
+    assert.equal(added[0]!.action, 'probe.read');
+    assert.equal(added[0]!.outcome, 'ok');
+    assert.deepEqual(added[0]!.fields, ['email']);
+    assert.equal(added[0]!.targetId, 'p-9');
+  });
+
+  test('a write inside a read is refused by the database, nothing is written, and the attempt is recorded as an error', async () => {
+    const head = await headSeq(t);
+    await assert.rejects(
+      t.container.writer.auditedRead(staff('req-sneaky'), { action: 'probe.read' }, async (tx) => insertProbe(tx, 'p-sneaky')),
+      /read-only|read only/i,
+    );
+    assert.deepEqual(await probeIds(t), []);
+    const added = await events(t, head);
+    assert.equal(added.length, 1);
+    assert.equal(added[0]!.outcome, 'error');
+  });
+
+  test('a denial inside a read is recorded as denied with its code, and the error reaches the caller', async () => {
+    const head = await headSeq(t);
+    await assert.rejects(
+      t.container.writer.auditedRead(staff('req-denied'), { action: 'probe.read' }, async () => {
+        throw new AppError(ErrorCode.forbidden, 403, 'no', { denial: true });
+      }),
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    const added = await events(t, head);
+    assert.equal(added.length, 1);
+    assert.equal(added[0]!.outcome, 'denied');
+    assert.equal(added[0]!.errorCode, 'forbidden');
+  });
+});

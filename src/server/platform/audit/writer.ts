@@ -101,6 +101,49 @@ export class AuditWriter {
     });
   };
 
+  /**
+   * Runs a READ-ONLY fn and audits it: fn runs in its own read-only transaction on a pooled connection, then its
+   * event is appended (group-committed, durable) before the caller gets the answer. A read writes nothing that
+   * would have to roll back with its event, so the two need not share a transaction — and reads then run side by
+   * side across the pool instead of one after another inside an audit lane. The database refuses any write in
+   * fn (READ ONLY). A failed or denied read is recorded exactly as audited() records it.
+   */
+  readonly auditedRead: Audited = async <T>(
+    ctx: ActorContext,
+    spec: AuditSpec,
+    fn: (tx: AuditedTx, event: AuditEventBuilder) => Promise<T>,
+  ): Promise<T> => {
+    if (inAuditedScope()) throw new Error(`auditedRead() cannot be nested (${spec.action} inside an audited function)`);
+    const target = { type: spec.target?.type, id: spec.target?.id ?? null };
+    const fields = new Set(spec.fields ?? []);
+    const builder: AuditEventBuilder = {
+      setTarget(type, id) {
+        target.type = type;
+        target.id = id;
+      },
+      addFields(...names) {
+        for (const n of names) fields.add(n);
+      },
+    };
+    let value: T | undefined;
+    let failure: unknown;
+    try {
+      value = await this.opts.db.system
+        .transaction()
+        .setAccessMode('read only')
+        .execute((trx) => runInAuditedScope(spec.action, () => fn(trx as AuditedTx, builder), trx));
+    } catch (err) {
+      failure = err;
+    }
+    const outcome: AuditOutcome = failure === undefined ? 'ok' : failure instanceof AppError && failure.isDenial ? 'denied' : 'error';
+    const code = failure === undefined ? null : failure instanceof AppError ? failure.code : 'internal_error';
+    const event = { ...spec, target: target.type === undefined ? spec.target : { type: target.type, id: target.id }, fields: [...fields] };
+    // Durable before the caller sees anything: no answer leaves without its event.
+    await this.record(ctx, event, outcome, code);
+    if (failure !== undefined) throw failure;
+    return value as T;
+  };
+
   /** Appends an event with no work attached, e.g. a denial decided before any query ran. */
   record(ctx: ActorContext, spec: AuditSpec, outcome: AuditOutcome, errorCode: string | null = null): Promise<void> {
     if (inAuditedScope()) return Promise.reject(new Error(`audit record() cannot run inside an audited function (${spec.action})`));

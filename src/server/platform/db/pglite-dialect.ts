@@ -65,7 +65,8 @@ class PgliteDriver implements Driver {
 
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const iso = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await conn.executeQuery(CompiledQuery.raw(`begin${iso}`));
+    const mode = settings.accessMode ? ` ${settings.accessMode}` : '';
+    await conn.executeQuery(CompiledQuery.raw(`begin${iso}${mode}`));
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {

@@ -105,18 +105,42 @@ describe('secret scanner: API secrets', () => {
     assert.deepEqual(kinds('api secret NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j'), ['api_secret']);
   });
 
+  it('random tokens that happen to fit an address alphabet or hold a short word between slashes are still secrets', () => {
+    // Seen as flakes before the fix: hex that fits the bech32 alphabet (no checksum), base64 with "/im/" inside,
+    // base64url made only of letters.
+    for (const t of [
+      'afd107ac0d4dca53373462a568cdcd6c698a5fc067d58625',
+      'f1f23daa9a5345e28dd03348988c0a0ccf42622484d67e53',
+      'E/V4BLqr0MiZi2Nq5DgEjx3TXXwtQeJ8W/im/wRlFPtFgBTW7VFa42q1ZNZTOMQq',
+      'QTnI43ytDMXO/tVhvhhhHMxc4UdyG/dI9VxkpbyLi1M/apnat/noi/3xbloAskVo',
+      'DgUhFxQcBlkEWKgOkIVavvDEsEWnzDiLTKzeAyhpzXXsMhhBCfDHGA',
+      'xzO-VKHVjGbU_ifTUWgucAyJraLLszqJstBshRPOSObXaaKAzwRcdw',
+    ]) {
+      assert.deepEqual(kinds(`secret: ${t}`), ['api_secret'], t);
+    }
+    // Many random tokens, so the rare shapes come up in every run.
+    for (let i = 0; i < 2000; i++) {
+      assert.deepEqual(kinds(`secret=${randomBytes(48).toString('base64')}`), ['api_secret']);
+      assert.deepEqual(kinds(`secret: ${randomBytes(40).toString('base64url')}`), ['api_secret']);
+      assert.deepEqual(kinds(`${randomBytes(24).toString('hex')} is my secret`), ['api_secret']);
+    }
+  });
+
   it('keeps wallet addresses of every common chain, UUIDs, URL paths and long words', () => {
     survives('send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa please');
     survives('P2SH 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy');
     survives('bech32 bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq and taproot bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297');
     survives('ETH 0xde0B295669a9FD93d5F28D9Ec85E40f4cb697BAe');
     survives('TRON TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7 and Solana 7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV');
-    survives('XRP rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh LTC ltc1qg82tpq5aqyhxunqs6d3ldwqwe4v8v2ghk9jz0l');
+    // A synthetic LTC address with a valid bech32 checksum (bech32 strings count as addresses only when it holds).
+    survives('XRP rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh LTC ltc1qr23clxd5mzfsh79vn6pg0kaytjeq8w4uac63a7');
     survives('Monero 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A');
     survives('order 0f8a3c2e-1b2c-4d5e-8f90-123456789abc failed');
     survives('see https://exchange.example/api/v1/support/tickets/0f8a3c2e-1b2c-4d5e-8f90-123456789abc/attachments');
     survives('the_quick_brown_fox_jumps_over_the_lazy_dog_again_and_again');
     survives('internationalization-and-localization-of-the-withdrawal-page');
+    survives('InternationalizationAndLocalizationOfTheWithdrawalPageComponent');
+    survives('PleaseHelpMeUnderstandWhyMyWithdrawalIsStillPendingSinceMonday');
     survives('0000000000000000000000000000000000000000000000'); // repeated, no entropy
   });
 });

@@ -59,6 +59,7 @@ const MIN_SEED_WORDS = 12;
 // tops out at 4.0 and measures ~3.5–3.9 at 32–64 characters; repeated or patterned hex measures far lower.
 const MIN_ENTROPY_MIXED = 4.2;
 const MIN_ENTROPY_HEX = 3.0;
+const MIN_ENTROPY_LETTERS = 4.5;
 const MIN_SECRET_LENGTH = 32;
 
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -203,7 +204,11 @@ function findApiSecrets(text: string): SecretFinding[] {
 // segment; otherwise the whole token is judged.
 function secretSpans(token: string): [number, number][] {
   const segments = token.split('/');
-  if (segments.length > 2 && segments.some((s) => /^[a-z]{2,12}$/.test(s))) {
+  // A path has several plain-word segments; random base64 only now and then has a short lowercase run between two
+  // slashes, and judging such a token piecewise would let a real secret through.
+  const words = segments.filter((s) => /^[a-z][a-z0-9_.-]{1,30}$/.test(s) && !/\d.*\d.*\d/.test(s)).length;
+  const nonEmpty = segments.filter((s) => s.length > 0).length;
+  if (segments.length > 2 && words >= 2 && words * 2 >= nonEmpty) {
     const spans: [number, number][] = [];
     let off = 0;
     for (const s of segments) {
@@ -229,18 +234,39 @@ function looksLikeSecret(token: string): boolean {
   const hasDigit = /\d/.test(t);
   const hasLetter = /[A-Za-z]/.test(t);
   const hasSymbol = /[+/=]/.test(t);
-  if (!hasLetter || !(hasDigit || hasSymbol)) return false;
+  if (!hasLetter) return false;
+  // Letters only: long words and identifiers are letters only too, so only a random-looking mix of upper and lower
+  // case counts (English and camelCase measure well under this).
+  if (!(hasDigit || hasSymbol)) return /[a-z]/.test(t) && /[A-Z]/.test(t) && shannon(t) >= MIN_ENTROPY_LETTERS;
   return shannon(t) >= MIN_ENTROPY_MIXED;
 }
 
 function isWalletAddressOrId(t: string): boolean {
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(t)) return true; // UUID
   if (/^(?:0x)?[0-9a-fA-F]{40}$/.test(t)) return true; // ETH and EVM addresses
-  if (/^[a-z]{1,83}1[02-9ac-hj-np-z]{20,}$/.test(t)) return true; // bech32 / bech32m (bc1, ltc1, cosmos1, addr1 …)
+  if (/^[a-z]{1,83}1[02-9ac-hj-np-z]{6,}$/.test(t) && bech32ChecksumOk(t)) return true; // bech32 / bech32m (bc1, ltc1, cosmos1, addr1 …)
   if (new RegExp(`^[${B58_CLASS}]{25,44}$`).test(t)) return true; // base58 addresses: BTC legacy, TRON, LTC, DOGE, Solana
   if (/^r[1-9A-Za-z]{24,34}$/.test(t)) return true; // XRP
   if (new RegExp(`^[48][${B58_CLASS}]{94}(?:[${B58_CLASS}]{11})?$`).test(t)) return true; // Monero
   return false;
+}
+
+// BIP-173/BIP-350: a bech32 string is only an address when its checksum holds (random hex can match the alphabet).
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+function bech32ChecksumOk(s: string): boolean {
+  const sep = s.lastIndexOf('1');
+  const hrp = s.slice(0, sep);
+  const data = [...s.slice(sep + 1)].map((c) => BECH32_CHARSET.indexOf(c));
+  if (data.some((v) => v < 0)) return false;
+  const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  const values = [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31), ...data];
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i]!;
+  }
+  return chk === 1 || chk === 0x2bc830a3; // bech32, bech32m
 }
 
 function shannon(s: string): number {
