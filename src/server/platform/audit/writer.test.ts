@@ -449,7 +449,7 @@ describe('auditedRead(): a read in a read-only transaction, its event durable be
     const head = await headSeq(t);
     const got = await t.container.writer.auditedRead(staff('req-read'), { action: 'probe.read', target: { type: 'probe', id: 'p-9' } }, async (tx, ev) => {
       ev.addFields('email');
-      return (await tx.selectFrom('writer_probe').select('id').execute()).length;
+      return (await sql<{ id: string }>`select id from writer_probe`.execute(tx)).rows.length;
     });
     assert.equal(got, 0);
     const added = await events(t, head);
