@@ -5,9 +5,10 @@
 //   2. search by e-mail (blind index) latency, one request at a time — target p99 < 5 ms;
 //   3. trader list page (25 traders, keyset, masked) latency — target p99 < 50 ms.
 // The load generator runs in a worker thread; the servers share this process.
-//   npx tsx bench/traders.bench.ts [--traders 100000] [--seconds 10] [--connections 50] [--samples 2000]
+//   npx tsx bench/traders.bench.ts [--traders 100000] [--seconds 10] [--connections 50] [--samples 2000] [--cpu-profile FILE]
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -110,7 +111,20 @@ try {
   await load(appPort, ids.slice(0, 2000).map((id) => ({ method: 'GET', path: `/api/v1/traders/${id}/profile` })), headers, CONNECTIONS, 2);
 
   const base = await load(barePort, ids.map((id) => ({ method: 'GET', path: `/trader/${id}` })), {}, CONNECTIONS, SECONDS);
+  // --cpu-profile FILE: a V8 CPU profile of the server's thread during the profile-read phase only.
+  const profileOut = process.argv.includes('--cpu-profile') ? process.argv[process.argv.indexOf('--cpu-profile') + 1] : undefined;
+  const inspector = profileOut ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const prof = await load(appPort, ids.map((id) => ({ method: 'GET', path: `/api/v1/traders/${id}/profile` })), headers, CONNECTIONS, SECONDS);
+  if (inspector && profileOut) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(profileOut, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   const ratio = prof.perSecond / base.perSecond;
 
   const emails = Array.from({ length: SAMPLES }, () => pick(seeded.emails));
