@@ -58,7 +58,15 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 const db = await freshPostgres();
 if (!db) throw new Error('DATABASE_URL is required');
 const root = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+// Server errors are kept (the first few are printed at the end when any request failed); the rest is dropped.
+const serverErrors: string[] = [];
+const quiet = new Writable({
+  write: (c: Buffer, _e, cb) => {
+    const line = c.toString();
+    if (serverErrors.length < 5 && /"level":(50|60)/.test(line)) serverErrors.push(line.slice(0, 2000));
+    cb();
+  },
+});
 try {
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -146,7 +154,10 @@ try {
   console.log(`3. list page of 25, one at a time, ${cursors.length} samples`);
   console.log(`  baseline: bare Fastify + pg keyset page          p50 ${ms(bareList.p50)}  p99 ${ms(bareList.p99)}`);
   console.log(`  GET /traders?limit=25&cursor=…                    p50 ${ms(list.p50)}  p99 ${ms(list.p99)}  (target p99 < 50 ms)`);
-  if (failures.length) console.log(`  non-2xx answers: ${failures.map((f) => JSON.stringify(f.statuses)).join(' ')}`);
+  if (failures.length) {
+    console.log(`  non-2xx answers: ${failures.map((f) => JSON.stringify(f.statuses)).join(' ')}`);
+    for (const e of serverErrors) console.log(`  server error: ${e}`);
+  }
   console.log(
     JSON.stringify({
       bench: 'traders',

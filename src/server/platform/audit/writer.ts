@@ -216,9 +216,12 @@ export class AuditWriter {
     let head: ChainHead | undefined;
     try {
       if (batch.every((j) => !j.fn)) {
-        // Events only (denials, records): one autocommitted statement, durable when it returns.
+        // Events only (denials, records, reads' events): one autocommitted statement, durable when it returns.
+        // If another lane moved the head meanwhile, retry INSIDE a transaction: there the chain lock taken by the
+        // first call is held to commit, so the second attempt cannot lose the race again (in autocommit the lock
+        // ends with each statement, and several busy lanes could starve one another).
         const events = batch.map((job) => this.eventOf(job, job.outcome ?? 'ok', job.errorCode ?? null));
-        head = await this.append(this.opts.db.system, events);
+        head = (await this.append(this.opts.db.system, events, 1)) ?? (await this.opts.db.system.transaction().execute((trx) => this.append(trx, events)));
         for (let i = 0; i < batch.length; i++) results.push({ ok: true, value: undefined });
       } else {
         await this.opts.db.system.transaction().execute(async (trx) => {
@@ -254,9 +257,11 @@ export class AuditWriter {
    * function returns the real head and the batch is re-linked. Inside a transaction the lock, once taken, is
    * held to commit, so the second attempt cannot miss.
    */
-  private async append(db: Kysely<DB>, events: Omit<AuditEventContent, 'seq'>[]): Promise<ChainHead> {
+  private async append(db: Kysely<DB>, events: Omit<AuditEventContent, 'seq'>[]): Promise<ChainHead>;
+  private async append(db: Kysely<DB>, events: Omit<AuditEventContent, 'seq'>[], attempts: number): Promise<ChainHead | undefined>;
+  private async append(db: Kysely<DB>, events: Omit<AuditEventContent, 'seq'>[], attempts?: number): Promise<ChainHead | undefined> {
     let head = this.head;
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < (attempts ?? 10); attempt++) {
       const rows = head ? linkEvents(head, events).map(toRow) : [];
       const res = await sql<{ head_seq: number | string; head_hash: string; appended: boolean }>`
         select head_seq, head_hash, appended
@@ -265,7 +270,10 @@ export class AuditWriter {
       const actual = { seq: Number(r.head_seq), hash: r.head_hash };
       if (r.appended) return actual;
       head = actual;
+      // Remember the real head, so that the retry (or the next batch) starts from it.
+      this.head = actual;
     }
+    if (attempts !== undefined) return undefined;
     throw new Error('the audit chain head kept moving: too many concurrent writers');
   }
 
