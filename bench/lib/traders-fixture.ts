@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Container } from '../../src/server/container.js';
+import { syntheticTraderRows } from '../../src/server/modules/demo/synthetic-rows.js';
 import { syntheticTrader, type SyntheticTrader } from '../../src/server/modules/demo/synthetic.js';
 
 export interface Seeded {
@@ -28,35 +29,10 @@ export async function seedTradersFast(c: Container, n: number, log: (s: string) 
       const wallets = [];
       const balances = [];
       for (const { id, t } of batch) {
-        const key = keys.get(id)!;
-        const enc = (table: string, column: string, rowId: string, value: string) => v.encryptForSubject(key, { table, column, rowId }, value);
-        traders.push({
-          id,
-          account_ref: t.accountRef,
-          kind: t.kind,
-          status: 'active',
-          country: t.country,
-          legal_name_ct: enc('trader', 'legal_name_ct', id, t.legalName),
-          name_bidx: v.blindIndex('trader.name', t.legalName),
-          email_ct: enc('trader', 'email_ct', id, t.email),
-          email_bidx: v.blindIndex('trader.email', t.email),
-          phone_ct: enc('trader', 'phone_ct', id, t.phone),
-          phone_bidx: v.blindIndex('trader.phone', t.phone),
-          date_of_birth_ct: enc('trader', 'date_of_birth_ct', id, t.dateOfBirth),
-          bank_account_ct: enc('trader', 'bank_account_ct', id, t.bankAccount),
-          risk: t.risk,
-          kyc_state: t.kycState,
-          vip: t.vip,
-          activity_band: t.activityBand,
-          anti_phishing_code_ct: t.antiPhishingCode ? enc('trader', 'anti_phishing_code_ct', id, t.antiPhishingCode) : null,
-          created_at: now,
-          updated_at: now,
-        });
-        for (const w of t.wallets) {
-          const wid = randomUUID();
-          wallets.push({ id: wid, trader_id: id, chain: w.chain, address_ct: enc('trader_wallet', 'address_ct', wid, w.address), address_bidx: v.blindIndex('wallet.address', w.address), created_at: now });
-        }
-        for (const b of t.balances) balances.push({ trader_id: id, asset: b.asset, amount_ct: enc('trader_balance', 'amount_ct', `${id}/${b.asset}`, b.amount), updated_at: now });
+        const rows = syntheticTraderRows(v, keys.get(id)!, id, { ...t, persons: [] }, now);
+        traders.push(rows.trader);
+        wallets.push(...rows.wallets);
+        balances.push(...rows.balances);
         ids.push(id);
         emails.push(t.email);
       }
