@@ -49,7 +49,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   let appRole = false;
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark' });
+  // JIT off for this workload: short, indexed OLTP queries whose cost estimates (correlated sub-selects over large
+  // tables) can cross jit_above_cost, and then compiling the plan costs 10–150 ms per query — seen as a 200 ms list
+  // page at a million traders. Set per connection at start-up, so it holds whatever the server's default.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark', options: '-c jit=off' });
   // An idle connection the server drops (restart, failover, pg_terminate_backend) is discarded by the pool;
   // without a listener the 'error' event would crash the process.
   pool.on('error', () => undefined);
