@@ -208,8 +208,9 @@ describe('trader profile: sections per role, ids, filters, search, notes, timeli
     const junior = await as('support_junior');
     const res = await post(junior, `/api/v1/traders/${bizId}/notes`, { body: `Trader pasted their words: ${SEED} — told them to move funds.` });
     assert.equal(res.statusCode, 201, res.body);
-    const out = res.json() as { note: { body: string; redactions: string[] }; redacted: string[] };
+    const out = res.json() as { note: { body: string; redactions: string[]; authorName: string | null }; redacted: string[] };
     assert.deepEqual(out.redacted, ['seed_phrase']);
+    assert.equal(out.note.authorName, 'M support_junior');
     assert.ok(!out.note.body.includes('abandon ability'), out.note.body);
     assert.match(out.note.body, /redacted/);
     const ev = await expectAudited(t, { action: 'trader.note_add', outcome: 'ok', targetId: bizId });

@@ -421,7 +421,7 @@ export function createTradersService(d: TradersDeps) {
           redactions: kinds,
           created_at: now,
         });
-        return { note: { id: noteId, body: scan.text, redactions: kinds, authorName: null, createdAt: now.toISOString() }, redacted: kinds };
+        return { note: { id: noteId, body: scan.text, redactions: kinds, authorName: member.displayName ?? null, createdAt: now.toISOString() }, redacted: kinds };
       });
     },
 
