@@ -45,12 +45,3 @@ export async function insertSecurityEvents(
   return Number(res.numInsertedOrUpdatedRows ?? 0);
 }
 
-/** The account reference and status of a trader (for jobs that act without a member: sync, four-eyes execution). */
-export async function findTraderAccount(tx: AuditedTx, traderId: string) {
-  return tx.selectFrom('trader').select(['id', 'account_ref', 'status']).where('id', '=', traderId).executeTakeFirst();
-}
-
-/** Sets a trader's status after a freeze or unfreeze at the exchange. */
-export async function setTraderStatus(tx: AuditedTx, traderId: string, status: 'active' | 'frozen', at: Date): Promise<void> {
-  await tx.updateTable('trader').set({ status, updated_at: at }).where('id', '=', traderId).execute();
-}

@@ -56,7 +56,7 @@ export interface ExchangeDeps {
   audited: Audited;
   vault: Vault;
   clock: Clock;
-  traders: Pick<TradersService, 'openSection' | 'setAntiPhishingCode'>;
+  traders: Pick<TradersService, 'openSection' | 'setAntiPhishingCode' | 'accountOf' | 'setStatus'>;
   approvals: { requestIn(tx: AuditedTx, makerId: string, input: { kind: string; payload: unknown; reason: string }): Promise<ApprovalView> };
   /** http: only loopback hosts unless true (development and tests). */
   allowPlainHttp: boolean;
@@ -229,7 +229,7 @@ export function createExchangeService(d: ExchangeDeps) {
       } catch (err) {
         throw problemOf(err);
       }
-      if (status) await repo.setTraderStatus(tx, t.id, status, d.clock.now());
+      if (status) await d.traders.setStatus(tx, t.id, status);
       return status ? { ok: true as const, status } : { ok: true as const };
     });
   }
@@ -244,7 +244,7 @@ export function createExchangeService(d: ExchangeDeps) {
     // The checker must see what they approve: the asset and the new limit, for an opaque trader id (no name).
     describe: (p) => `Set the daily ${p.asset} withdrawal limit of trader ${p.traderId} to ${p.dailyLimit} at the exchange`,
     async execute(tx, p) {
-      const t = await repo.findTraderAccount(tx, p.traderId);
+      const t = await d.traders.accountOf(tx, p.traderId);
       if (!t) throw new AppError(ErrorCode.notFound, 404, 'No such trader');
       const c = await requireConnector(tx);
       try {
@@ -289,7 +289,7 @@ export function createExchangeService(d: ExchangeDeps) {
     /** Refreshes every section of one trader from the exchange without a member (CLI, demo): snapshots, security events, anti-phishing code. */
     async syncTrader(ctx: ActorContext, traderId: string): Promise<{ sections: number; failed: ExchangeSection[] }> {
       const opened = await d.audited(ctx, { action: 'trader.exchange.sync', target: { type: 'trader', id: traderId } }, async (tx) => {
-        const t = await repo.findTraderAccount(tx, traderId);
+        const t = await d.traders.accountOf(tx, traderId);
         if (!t) throw new AppError(ErrorCode.notFound, 404, 'No such trader');
         return { t, connector: await requireConnector(tx), key: await d.vault.subjectKey(tx, t.id, { create: false }) };
       });

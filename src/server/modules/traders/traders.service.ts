@@ -289,6 +289,17 @@ export function createTradersService(d: TradersDeps) {
       return { accountRef: row.account_ref, displayName: rec.displayName ?? '', ...(rec.email !== undefined ? { email: rec.email } : {}), ...(rec.phone !== undefined ? { phone: rec.phone } : {}) };
     },
 
+    /** A trader's account reference and status, for jobs that act without a member (exchange sync, four-eyes execution). */
+    async accountOf(tx: AuditedTx, traderId: string): Promise<{ id: string; account_ref: string; status: string } | undefined> {
+      const row = await repo.findTrader(tx, traderId);
+      return row ? { id: row.id, account_ref: row.account_ref, status: row.status } : undefined;
+    },
+
+    /** Records a trader's status after the exchange froze or unfroze the account (the caller audits the action). */
+    async setStatus(tx: AuditedTx, traderId: string, status: 'active' | 'frozen'): Promise<void> {
+      await repo.updateTrader(tx, traderId, { status, updated_at: d.clock.now() });
+    },
+
     /** Ids of traders whose e-mail address is exactly this one (blind index; for matching inbound e-mail). */
     async idsByEmail(tx: AuditedTx, email: string): Promise<string[]> {
       const rows = await repo.findByEmailIndex(tx, d.vault.blindIndex('trader.email', email));
