@@ -7,17 +7,17 @@
 import type { ProfileSection } from '../../../contracts/traders.js';
 import type { ClassPolicy } from '../../platform/authz/field-policy.js';
 import type { FieldAccess } from '../roles/index.js';
+import { isUuid } from '../../platform/ids.js';
 
 /** True when a member with this access may open trader records at all. */
 export function mayOpenTraders(access: FieldAccess): boolean {
   return access.canView;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True when id could be a trader id; anything else is answered as a missing trader (404), never a 500. */
 export function isTraderId(id: string): boolean {
-  return UUID.test(id);
+  return isUuid(id);
 }
 
 type SectionRule = (perms: ReadonlySet<string>, policy: ClassPolicy) => boolean;

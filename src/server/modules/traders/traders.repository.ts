@@ -38,25 +38,6 @@ export async function findTrader(tx: AuditedTx, id: string) {
   return tx.selectFrom('trader').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A page of trader rows in id order, after the given id (keyset pagination). */
-export async function listTraders(tx: AuditedTx, opts: { after?: string | undefined; limit: number }) {
-  let q = tx.selectFrom('trader').selectAll().orderBy('id').limit(opts.limit);
-  if (opts.after) q = q.where('id', '>', opts.after);
-  return q.execute();
-}
-
-/** Wallets of the given traders. */
-export async function walletsOf(tx: AuditedTx, traderIds: string[]) {
-  if (traderIds.length === 0) return [];
-  return tx.selectFrom('trader_wallet').selectAll().where('trader_id', 'in', traderIds).orderBy('created_at').orderBy('id').execute();
-}
-
-/** Balances of the given traders. */
-export async function balancesOf(tx: AuditedTx, traderIds: string[]) {
-  if (traderIds.length === 0) return [];
-  return tx.selectFrom('trader_balance').selectAll().where('trader_id', 'in', traderIds).orderBy('asset').execute();
-}
-
 /** Successful reveals by a member since a moment (the per-member rate limit counts the audit log). */
 export async function countRevealsSince(tx: AuditedTx, staffId: string, since: Date): Promise<number> {
   const r = await tx
@@ -110,12 +91,6 @@ export async function findByWalletIndex(tx: AuditedTx, bidx: Uint8Array, limit: 
     .limit(limit)
     .execute()
     .then(byId);
-}
-
-/** Directors and UBOs of the given traders. */
-export async function personsOf(tx: AuditedTx, traderIds: string[]) {
-  if (traderIds.length === 0) return [];
-  return tx.selectFrom('trader_person').selectAll().where('trader_id', 'in', traderIds).orderBy('created_at').orderBy('id').execute();
 }
 
 /** Inserts directors or UBOs. */

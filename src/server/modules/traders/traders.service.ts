@@ -20,7 +20,7 @@ import { findingKinds, scanSecrets } from '../../platform/dlp/secret-scanner.js'
 import { randomUUID } from 'node:crypto';
 import type { SubjectKey } from '../../platform/crypto/envelope.js';
 import { NO_ACCESS, shownAs, type ClassPolicy } from '../../platform/authz/field-policy.js';
-import type { Audited, AuditedTx } from '../../platform/audit/writer.js';
+import type { Audited, AuditedTx, AuditEventBuilder } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
 import { isCryptoError } from '../../platform/crypto/errors.js';
 import type { Vault } from '../../platform/crypto/vault.js';
@@ -215,6 +215,16 @@ export function createTradersService(d: TradersDeps) {
     };
   }
 
+  /** Traders of a list or search answer, each masked like a single read; the fields shown go into the event. */
+  async function presentRows(tx: AuditedTx, rows: TraderRow[], access: ClassPolicy, ev: AuditEventBuilder): Promise<TraderView[]> {
+    const records = await loadRecords(tx, rows, fieldsNeeded(access));
+    return rows.map((r) => {
+      const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
+      ev.addFields(...shown);
+      return view;
+    });
+  }
+
   /** One trader's row and, when its personal fields are needed, its bundle, in one statement. */
   async function findOne(tx: AuditedTx, id: string, needed: ReadonlySet<TraderField>) {
     if (!PERSONAL.some((f) => needed.has(f))) {
@@ -357,12 +367,7 @@ export function createTradersService(d: TradersDeps) {
         }
         const rows = await repo.listTradersFiltered(tx, { after, limit: q.limit + 1, filter: { status: q.status, country: q.country, risk: q.risk, kycState: q.kycState, vip: q.vip } });
         const page = rows.slice(0, q.limit);
-        const records = await loadRecords(tx, page, fieldsNeeded(access));
-        const traders = page.map((r) => {
-          const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
-          ev.addFields(...shown);
-          return view;
-        });
+        const traders = await presentRows(tx, page, access, ev);
         return { traders, nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
       });
     },
@@ -384,13 +389,7 @@ export function createTradersService(d: TradersDeps) {
           const r = await repo.findByAccountRef(tx, value);
           rows = r ? [r] : [];
         }
-        const records = await loadRecords(tx, rows, fieldsNeeded(access));
-        const traders = rows.map((r) => {
-          const { view, shown } = presentTrader(r.id, records.get(r.id)!, access);
-          ev.addFields(...shown);
-          return view;
-        });
-        return { traders, nextCursor: null };
+        return { traders: await presentRows(tx, rows, access, ev), nextCursor: null };
       });
     },
 
