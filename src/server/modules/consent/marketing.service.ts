@@ -19,6 +19,7 @@ import type { Member } from '../traders/index.js';
 // what marketing may see; the audience is presented through exactly them.
 import { AUDIENCE_FIELDS, TRADER_FIELDS, type TraderRecord } from '../traders/traders.fields.js';
 import * as repo from './marketing.repository.js';
+import { isUuid } from '../../platform/ids.js';
 
 export interface MarketingDeps {
   audited: Audited;
@@ -27,7 +28,6 @@ export interface MarketingDeps {
   roles: Pick<RolesService, 'fieldAccess'>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new AppError(ErrorCode.notFound, 404, 'No such segment');
 const nameTaken = () => new AppError(ErrorCode.conflict, 409, 'A segment with this name exists', { fieldErrors: [{ path: 'body.name', message: 'already used' }] });
 const badCursor = () => new AppError(ErrorCode.badRequest, 400, 'The cursor is not valid', { fieldErrors: [{ path: 'querystring.cursor', message: 'not valid' }] });
@@ -60,7 +60,7 @@ export function createMarketingService(d: MarketingDeps) {
     if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw badCursor();
     try {
       const id = await d.vault.decrypt(cursorBinding(segmentId), Buffer.from(cursor, 'base64url'));
-      if (!UUID.test(id)) throw badCursor();
+      if (!isUuid(id)) throw badCursor();
       return id;
     } catch (err) {
       if (err instanceof AppError || isCryptoError(err)) throw badCursor();
@@ -69,7 +69,7 @@ export function createMarketingService(d: MarketingDeps) {
   }
 
   async function segmentOr404(tx: AuditedTx, id: string): Promise<repo.SegmentRow> {
-    const row = UUID.test(id) ? await repo.findSegment(tx, id.toLowerCase()) : undefined;
+    const row = isUuid(id) ? await repo.findSegment(tx, id.toLowerCase()) : undefined;
     if (!row) throw notFound();
     return row;
   }

@@ -24,6 +24,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { systemContext, type ActorContext } from '../../platform/http/request-context.js';
 import type { ApprovalKind, ApprovalsService } from '../approvals/approvals.service.js';
 import * as repo from './roles.repository.js';
+import { isUuid, UUID_PATTERN } from '../../platform/ids.js';
 
 export interface RolesDeps {
   audited: Audited;
@@ -116,10 +117,9 @@ function checkPermissions(perms: readonly string[]): asserts perms is Permission
   if (unknown.length) throw badRequest(`Unknown permission ${unknown.slice(0, 3).join(', ')}`, 'body.permissions');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const GrantPayload = z.object({
-  staffId: z.string().regex(UUID),
+  staffId: z.string().regex(UUID_PATTERN),
   displayName: z.string().max(200),
   roles: z.array(RoleNameString).min(1).max(20),
 });
@@ -399,7 +399,7 @@ export function createRolesService(d: RolesDeps) {
     async setStaffRoles(ctx: ActorContext, actorId: string, staffId: string, wanted: string[], reason: string): Promise<StaffRolesResponse> {
       return d.audited(ctx, { action: 'staff.roles.change', target: { type: 'staff', id: staffId }, reason, fields: ['roles'] }, async (tx) => {
         // A malformed id and an unknown one answer alike.
-        const staff = UUID.test(staffId) ? await repo.findStaffForUpdate(tx, staffId) : undefined;
+        const staff = isUuid(staffId) ? await repo.findStaffForUpdate(tx, staffId) : undefined;
         if (!staff) throw new AppError(ErrorCode.notFound, 404, 'No such staff member', { denial: true });
         if (ChangeReason.safeParse(reason).success === false) throw badRequest('Give a reason (at least 5 characters)', 'body.reason');
         const target = [...new Set(wanted)];

@@ -46,6 +46,7 @@ import { TICKET_CONTACT_FIELDS, type TicketContactRecord } from './support.field
 import * as repo from './support.repository.js';
 import { dueTimes, slaOf } from './support.sla.js';
 import { MAX_SKEW_MS } from './support.webhook.js';
+import { isUuid } from '../../platform/ids.js';
 
 export interface SupportDeps {
   audited: Audited;
@@ -61,7 +62,6 @@ export interface SupportDeps {
 
 export type SupportService = ReturnType<typeof createSupportService>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_MESSAGES = 500;
 
 const ticketNotFound = () => new AppError(ErrorCode.notFound, 404, 'No such ticket', { denial: true });
@@ -133,7 +133,7 @@ export function createSupportService(d: SupportDeps) {
 
   /** The ticket and its trader opened for the `tickets` section; 404 for a bad/missing id or an unopenable trader. */
   async function openTicket(tx: AuditedTx, member: Member, id: string) {
-    if (!UUID.test(id)) throw ticketNotFound();
+    if (!isUuid(id)) throw ticketNotFound();
     const row = await repo.findTicket(tx, id.toLowerCase());
     if (!row) throw ticketNotFound();
     const trader = await d.traders.openSection(tx, member, row.trader_id, 'tickets');
@@ -535,7 +535,7 @@ export function createSupportService(d: SupportDeps) {
     async attachment(ctx: ActorContext, member: Member, ticketId: string, attachmentId: string): Promise<{ filename: string; contentType: string; content: Buffer; inline: boolean }> {
       return d.audited(ctx, { action: 'ticket.attachment_open', target: { type: 'ticket', id: ticketId }, fields: ['attachment.content'] }, async (tx, ev) => {
         const { row, trader } = await openTicket(tx, member, ticketId);
-        if (!UUID.test(attachmentId)) throw new AppError(ErrorCode.notFound, 404, 'No such attachment', { denial: true });
+        if (!isUuid(attachmentId)) throw new AppError(ErrorCode.notFound, 404, 'No such attachment', { denial: true });
         const a = await repo.findAttachment(tx, row.id, attachmentId.toLowerCase());
         if (!a) throw new AppError(ErrorCode.notFound, 404, 'No such attachment', { denial: true });
         ev.setTarget('ticket_attachment', a.id);
@@ -558,7 +558,7 @@ export function createSupportService(d: SupportDeps) {
     async renderCannedFor(ctx: ActorContext, member: Member, ticketId: string, cannedId: string): Promise<string> {
       return d.audited(ctx, { action: 'canned_reply.render', target: { type: 'ticket', id: ticketId } }, async (tx) => {
         const { trader } = await openTicket(tx, member, ticketId);
-        const canned = UUID.test(cannedId) ? await repo.findCanned(tx, cannedId.toLowerCase()) : undefined;
+        const canned = isUuid(cannedId) ? await repo.findCanned(tx, cannedId.toLowerCase()) : undefined;
         if (!canned) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
         const contact = await contactOf(tx, trader.id, false);
         return renderCanned(canned.body, { displayName: contact.displayName });
@@ -571,7 +571,7 @@ export function createSupportService(d: SupportDeps) {
       const kinds = findingKinds(scan.findings);
       const action = id ? 'canned_reply.update' : 'canned_reply.create';
       return d.audited(ctx, { action, target: { type: 'canned_reply', id: id ?? null }, fields: ['name', 'body', ...redactedFields(kinds)] }, async (tx, ev) => {
-        if (id !== undefined && !UUID.test(id)) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
+        if (id !== undefined && !isUuid(id)) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
         if (await repo.cannedNameTaken(tx, input.name, id)) throw new AppError(ErrorCode.conflict, 409, 'A canned reply with this name exists');
         const now = d.clock.now();
         const rowId = id?.toLowerCase() ?? randomUUID();
@@ -585,7 +585,7 @@ export function createSupportService(d: SupportDeps) {
     /** Deletes a canned reply; audited `canned_reply.delete`. */
     async deleteCanned(ctx: ActorContext, id: string): Promise<void> {
       await d.audited(ctx, { action: 'canned_reply.delete', target: { type: 'canned_reply', id } }, async (tx) => {
-        if (!UUID.test(id) || !(await repo.deleteCanned(tx, id.toLowerCase()))) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
+        if (!isUuid(id) || !(await repo.deleteCanned(tx, id.toLowerCase()))) throw new AppError(ErrorCode.notFound, 404, 'No such canned reply');
       });
     },
 
