@@ -4,10 +4,16 @@ import * as foundation from './2026-11-21T00-00-00_foundation.js';
 import * as identity from './2026-11-21T06-00-00_identity.js';
 import * as traders from './2026-11-21T12-00-00_traders.js';
 import * as support from './2026-11-21T13-20-00_support.js';
+import * as screeningLists from './2026-11-21T15-00-00_screening_lists.js';
+import * as screening from './2026-11-21T15-10-00_screening.js';
+import * as kyc from './2026-11-21T15-20-00_kyc.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00_foundation': foundation,
   '2026-11-21T06-00-00_identity': identity,
   '2026-11-21T12-00-00_traders': traders,
   '2026-11-21T13-20-00_support': support,
+  '2026-11-21T15-00-00_screening_lists': screeningLists,
+  '2026-11-21T15-10-00_screening': screening,
+  '2026-11-21T15-20-00_kyc': kyc,
 };

@@ -89,10 +89,38 @@ export const PERMISSIONS = {
   'ticket.canned.manage': { description: 'Create and change canned replies', dependsOn: ['ticket.read'] },
 
   // Compliance
-  'kyc.read': { description: 'See KYC/KYB reviews and documents (field policy applies)', dependsOn: ['trader.read'] },
-  'kyc.review': { description: 'Approve or reject KYC/KYB reviews', dependsOn: ['kyc.read'] },
-  'screening.read': { description: 'See sanctions, PEP and wallet-address screening results', dependsOn: ['trader.read'] },
-  'screening.review': { description: 'Clear or confirm screening hits', dependsOn: ['screening.read'] },
+  'kyc.read': { description: "See KYC/KYB cases: state, reasons, risk rating and the list of documents (not their content)", dependsOn: ['trader.read'] },
+  'kyc.submit': { description: 'Open KYC/KYB cases for a trader and upload documents on their behalf', dependsOn: ['kyc.read'] },
+  'kyc.document.read': {
+    description: "View KYC documents in the browser (streamed, watermarked with the viewer's name and time, every view audited)",
+    dependsOn: ['kyc.read'],
+  },
+  'kyc.document.download': {
+    description: 'Download the original KYC document file (no built-in role has it: grant it deliberately)',
+    dependsOn: ['kyc.document.read'],
+  },
+  'kyc.review': { description: 'Take KYC/KYB cases from the queue and approve, reject or ask for more information', dependsOn: ['kyc.read'] },
+  'kyc.approve_high_risk': {
+    description: 'Senior sign-off: approve (four eyes) KYC cases rated high risk after enhanced due diligence',
+    dependsOn: ['kyc.review', 'approval.decide'],
+    privileged: true,
+  },
+  'kyc.settings.manage': {
+    description: 'Change blocked and high-risk country lists and the risk-rating factors (who may onboard)',
+    dependsOn: ['kyc.read'],
+    privileged: true,
+  },
+  'screening.read': { description: 'See sanctions, PEP and wallet-address screening results, their evidence and the list versions', dependsOn: ['trader.read'] },
+  'screening.review': { description: 'Clear screening hits as false positives (with rationale) or confirm them as true matches', dependsOn: ['screening.read'] },
+  'screening.freeze.approve': {
+    description: 'Approve (four eyes) freezing an account at the exchange after a confirmed sanctions match',
+    dependsOn: ['screening.review', 'approval.decide'],
+    privileged: true,
+  },
+  'screening.lists.manage': {
+    description: 'Import sanctions, PEP and wallet lists and run a sync from the publishers',
+    dependsOn: ['screening.read'],
+  },
   'monitoring.read': { description: 'See transaction-monitoring alerts and rules', dependsOn: ['trader.read'] },
   'monitoring.rules.manage': { description: 'Change transaction-monitoring rules and thresholds', dependsOn: ['monitoring.read'] },
   'case.read': { description: 'Read investigation cases', dependsOn: ['trader.read'] },
@@ -154,7 +182,7 @@ export const BUILT_IN_ROLES = {
     idleTimeoutMinutes: 10,
     permissions: [
       'ticket.read', 'ticket.reply', 'ticket.attachment.read', 'ticket.canned.manage', 'trader.read', 'trader.search', 'trader.reveal',
-      'trader.update', 'trader.note.write', 'trader.timeline.read', 'kyc.read', 'consent.read', 'consent.manage',
+      'trader.update', 'trader.note.write', 'trader.timeline.read', 'kyc.read', 'kyc.submit', 'consent.read', 'consent.manage',
     ],
     fieldPolicy: { public: 'full', contact: 'reveal', identity: 'reveal', financial: 'masked', security: 'masked', secret: 'hidden' },
   },
@@ -175,8 +203,8 @@ export const BUILT_IN_ROLES = {
     idleTimeoutMinutes: 10,
     permissions: [
       'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
-      'screening.read', 'screening.review', 'monitoring.read', 'case.read', 'case.manage', 'withdrawal_limit.request', 'report.read',
-      'export.create', 'approval.read', 'ticket.read', 'ticket.attachment.read', 'consent.read',
+      'kyc.submit', 'kyc.document.read', 'screening.read', 'screening.review', 'monitoring.read', 'case.read', 'case.manage',
+      'withdrawal_limit.request', 'report.read', 'export.create', 'approval.read', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'full', financial: 'reveal', security: 'masked', secret: 'hidden' },
   },
@@ -187,7 +215,8 @@ export const BUILT_IN_ROLES = {
     idleTimeoutMinutes: 10,
     permissions: [
       'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
-      'screening.read', 'screening.review', 'monitoring.read', 'monitoring.rules.manage', 'case.read', 'case.manage',
+      'kyc.submit', 'kyc.document.read', 'kyc.approve_high_risk', 'kyc.settings.manage', 'screening.read', 'screening.review',
+      'screening.freeze.approve', 'screening.lists.manage', 'monitoring.read', 'monitoring.rules.manage', 'case.read', 'case.manage',
       'withdrawal_limit.request', 'withdrawal_limit.approve', 'report.read', 'export.create', 'export.approve', 'approval.read',
       'approval.decide', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],

@@ -1,5 +1,8 @@
 // Table types of the database, for Kysely. One interface per table; snake_case as in SQL.
 import type { ColumnType, Generated } from 'kysely';
+import type { KycTables } from './schema-kyc.js';
+import type { ScreeningTables } from './schema-screening.js';
+import type { ScreeningListsTables } from './schema-screening-lists.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Int8 = ColumnType<string | number | bigint, number | bigint | string, number | bigint | string>;
@@ -402,7 +405,7 @@ export interface MarketingSegmentTable {
   updated_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends ScreeningListsTables, ScreeningTables, KycTables {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
   crypto_key: CryptoKeyTable;
