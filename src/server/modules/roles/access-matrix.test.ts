@@ -58,9 +58,16 @@ ticket.reply                 Y  Y  .  .  .  .  .  .
 ticket.attachment.read       .  Y  .  Y  Y  .  .  .
 ticket.canned.manage         .  Y  .  .  .  .  .  .
 kyc.read                     .  Y  .  Y  Y  .  .  .
+kyc.submit                   .  Y  .  Y  Y  .  .  .
+kyc.document.read            .  .  .  Y  Y  .  .  .
+kyc.document.download        .  .  .  .  .  .  .  .
 kyc.review                   .  .  .  Y  Y  .  .  .
+kyc.approve_high_risk        .  .  .  .  Y  .  .  .
+kyc.settings.manage          .  .  .  .  Y  .  .  .
 screening.read               .  .  .  Y  Y  .  .  .
 screening.review             .  .  .  Y  Y  .  .  .
+screening.freeze.approve     .  .  .  .  Y  .  .  .
+screening.lists.manage       .  .  .  .  Y  .  .  .
 monitoring.read              .  .  .  Y  Y  .  .  .
 monitoring.rules.manage      .  .  .  .  Y  .  .  .
 case.read                    .  .  .  Y  Y  .  .  .
