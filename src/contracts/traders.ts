@@ -71,6 +71,23 @@ export const TraderListQuery = z.object({
 });
 export type TraderListQuery = z.infer<typeof TraderListQuery>;
 
+/**
+ * Editing a trader's details (support, on the trader's verified request): only the fields given change. The reason
+ * is checked by the service, so a missing one is refused and audited. Legal name, date of birth and country are
+ * screened fields: changing one re-runs sanctions screening and the jurisdiction rules.
+ */
+export const TraderUpdateRequest = z
+  .object({
+    legalName: z.string().trim().min(1).max(200).optional(),
+    email: z.string().trim().email().max(254).optional(),
+    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,32}$/, 'a phone number').optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (ISO 3166-1 alpha-2)').optional(),
+    dateOfBirth: z.iso.date().nullable().optional(),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+export type TraderUpdateRequest = z.infer<typeof TraderUpdateRequest>;
+
 export const SEARCH_KINDS = ['email', 'phone', 'name', 'accountRef', 'wallet'] as const;
 /**
  * Exact-match search through blind indexes: the value is normalised and HMAC-ed, never stored or logged; the

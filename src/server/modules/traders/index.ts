@@ -2,4 +2,4 @@
 export { createTradersService, type TradersService } from './traders.service.js';
 export { memberOf, type Member } from './traders.member.js';
 export { sectionsFor } from './traders.policy.js';
-export type { OpenedTrader } from './traders.service.js';
+export type { OpenedTrader, ScreeningSubjects } from './traders.service.js';

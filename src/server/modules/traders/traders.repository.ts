@@ -217,3 +217,22 @@ function bundleColumns(need: BundleNeeds) {
     ).as('persons'),
   ];
 }
+
+/**
+ * The columns screening needs of a page of traders in id order after `after` (keyset), with each trader's latest
+ * wrapped data key and, for businesses, directors and UBOs, and every trader's wallets: one round trip per page.
+ */
+export async function screeningRowsAfter(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number }) {
+  let q = tx
+    .selectFrom('trader as t')
+    .select(['t.id', 't.kind', 't.country', 't.legal_name_ct', 't.date_of_birth_ct'])
+    .select(bundleColumns({ wallets: true, balances: false, persons: true }))
+    .orderBy('t.id')
+    .limit(opts.limit);
+  if (opts.after) q = q.where('t.id', '>', opts.after);
+  if (opts.ids) {
+    if (opts.ids.length === 0) return [];
+    q = q.where('t.id', 'in', opts.ids);
+  }
+  return q.execute() as Promise<({ id: string; kind: string; country: string; legal_name_ct: Uint8Array; date_of_birth_ct: Uint8Array | null } & Omit<TraderBundle, 'id' | 'balances'>)[]>;
+}

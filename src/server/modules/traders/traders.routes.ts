@@ -13,6 +13,7 @@ import {
   TraderNotes,
   TraderPage,
   TraderSearchRequest,
+  TraderUpdateRequest,
   TraderView,
 } from '../../../contracts/traders.js';
 import type { Container } from '../../container.js';
@@ -47,6 +48,24 @@ export function registerTraderRoutes(t: TypedApp, c: Container): void {
       schema: { tags: ['traders'], summary: 'One trader, masked per your roles (404 for missing and forbidden alike)', params: TraderParams, response: { 200: TraderView } },
     },
     async (req) => c.traders.get(req.actor, member(req), req.params.id),
+  );
+
+  t.patch(
+    '/api/v1/traders/:id',
+    {
+      config: { permission: 'trader.update', stepUp: true },
+      schema: {
+        tags: ['traders'],
+        summary: "Change a trader's legal name, e-mail, phone, country or date of birth (reason and step-up; screened fields re-run screening)",
+        params: TraderParams,
+        body: TraderUpdateRequest,
+        response: { 200: TraderView },
+      },
+    },
+    async (req) => {
+      const { reason, ...patch } = req.body;
+      return c.traders.update(req.actor, member(req), req.params.id, patch, reason);
+    },
   );
 
   t.post(

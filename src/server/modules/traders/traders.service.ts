@@ -53,6 +53,19 @@ export interface TradersDeps {
 
 export type { Member } from './traders.member.js';
 
+/** What screening screens of a trader (decrypted; internal to the screening service, never presented as is). */
+export interface ScreeningSubjects {
+  id: string;
+  kind: string;
+  country: string;
+  /** The trader was crypto-shredded: nothing personal is left to screen. */
+  erased: boolean;
+  legalName: string;
+  dateOfBirth: string | null;
+  persons: { id: string; role: 'director' | 'ubo'; name: string; dateOfBirth: string | null; nationality: string | null; ownershipPct: string | null }[];
+  wallets: { id: string; chain: string; address: string }[];
+}
+
 /** A security alert the trader reads may raise (bulk viewing). */
 export interface BulkAlert {
   kind: string;
@@ -62,6 +75,32 @@ export interface BulkAlert {
   details: Record<string, string | number | boolean | null>;
 }
 import type { Member } from './traders.member.js';
+
+/** Fields whose change re-runs sanctions screening and the jurisdiction rules (KYC). */
+export const SCREENED_FIELDS: ReadonlySet<TraderField> = new Set<TraderField>(['legalName', 'dateOfBirth', 'country']);
+
+/** What changed about a trader, for the modules that react inside the same transaction (screening, KYC). */
+export interface ScreenedFieldChange {
+  traderId: string;
+  /** The screened fields that were set (legalName, dateOfBirth, country). */
+  fields: TraderField[];
+  /** Set when the country changed. */
+  country: { before: string; after: string } | null;
+}
+
+/** Runs inside the update's audited transaction: a throw aborts the update (nothing half-written). */
+export type ScreenedFieldListener = (tx: AuditedTx, change: ScreenedFieldChange) => Promise<void>;
+
+/** The editable fields and where each is stored (encrypted under the trader's key, blind index for search). */
+const EDITABLE = {
+  legalName: { column: 'legal_name_ct', bidx: ['name_bidx', 'trader.name'] },
+  email: { column: 'email_ct', bidx: ['email_bidx', 'trader.email'] },
+  phone: { column: 'phone_ct', bidx: ['phone_bidx', 'trader.phone'] },
+  dateOfBirth: { column: 'date_of_birth_ct', bidx: null },
+  country: { column: null, bidx: null },
+} as const satisfies Partial<Record<TraderField, { column: string | null; bidx: readonly [string, string] | null }>>;
+type EditableField = keyof typeof EDITABLE;
+export type TraderPatch = Partial<{ legalName: string; email: string; phone: string; country: string; dateOfBirth: string | null }>;
 
 /** A trader a member opened for one section: the public columns, the member's field policy, the subject key. */
 export interface OpenedTrader {
@@ -107,6 +146,7 @@ export function createTradersService(d: TradersDeps) {
   const inFlight = new Map<string, number>();
   // Pure reads (profile, list, search, notes, timeline) take the read path: see AuditWriter.auditedRead.
   const read: Audited = d.auditedRead ?? d.audited;
+  const screenedListeners: ScreenedFieldListener[] = [];
 
   /**
    * Decrypts the needed fields of the given rows with each trader's own data key. Two round trips whatever the
@@ -215,6 +255,41 @@ export function createTradersService(d: TradersDeps) {
     };
   }
 
+  /** Decrypts only the screened fields of a page of traders (one query; each trader's own key). */
+  async function screeningSubjects(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number }): Promise<ScreeningSubjects[]> {
+    const rows = await repo.screeningRowsAfter(tx, opts);
+    const hex = (s: string) => Buffer.from(s, 'hex');
+    const out: ScreeningSubjects[] = [];
+    for (const row of rows) {
+      const base = { id: row.id, kind: row.kind, country: row.country };
+      let key;
+      try {
+        key = await d.vault.subjectKeyFromRow(row.id, row.key ? { wrapped: row.key.w === null ? null : hex(row.key.w) } : null);
+      } catch (err) {
+        if (!isCryptoError(err, 'key_destroyed')) throw err;
+        out.push({ ...base, erased: true, legalName: '', dateOfBirth: null, persons: [], wallets: [] });
+        continue;
+      }
+      const dec = (table: string, column: string, rowId: string, ct: Uint8Array) => d.vault.decryptForSubject(key, { table, column, rowId }, ct);
+      out.push({
+        ...base,
+        erased: false,
+        legalName: dec('trader', 'legal_name_ct', row.id, row.legal_name_ct),
+        dateOfBirth: row.date_of_birth_ct ? dec('trader', 'date_of_birth_ct', row.id, row.date_of_birth_ct) : null,
+        persons: (row.persons ?? []).map((p) => ({
+          id: p.id,
+          role: p.role,
+          name: dec('trader_person', 'name_ct', p.id, hex(p.name)),
+          dateOfBirth: p.dob ? dec('trader_person', 'date_of_birth_ct', p.id, hex(p.dob)) : null,
+          nationality: p.nationality,
+          ownershipPct: p.pct,
+        })),
+        wallets: (row.wallets ?? []).map((w) => ({ id: w.id, chain: w.chain, address: dec('trader_wallet', 'address_ct', w.id, hex(w.ct)) })),
+      });
+    }
+    return out;
+  }
+
   /** Traders of a list or search answer, each masked like a single read; the fields shown go into the event. */
   async function presentRows(tx: AuditedTx, rows: TraderRow[], access: ClassPolicy, ev: AuditEventBuilder): Promise<TraderView[]> {
     const records = await loadRecords(tx, rows, fieldsNeeded(access));
@@ -305,9 +380,33 @@ export function createTradersService(d: TradersDeps) {
       return row ? { id: row.id, account_ref: row.account_ref, status: row.status } : undefined;
     },
 
+    /**
+     * What screening screens of one trader, decrypted: legal name, kind, date of birth, country, wallets, and the
+     * directors and UBOs. Internal (service to service, no field policy): never returned to a client as is.
+     * Undefined when the trader does not exist; `erased: true` (no personal fields) once the key was destroyed.
+     */
+    async screeningSubjectsOf(tx: AuditedTx, traderId: string): Promise<ScreeningSubjects | undefined> {
+      return (await screeningSubjects(tx, { ids: [traderId], limit: 1 }))[0];
+    },
+
+    /** Screening subjects of up to `limit` traders in id order after `after` (keyset; re-screening every trader). */
+    async screeningSubjectsPage(tx: AuditedTx, after: string | undefined, limit: number): Promise<ScreeningSubjects[]> {
+      return screeningSubjects(tx, { after, limit });
+    },
+
     /** Records a trader's status after the exchange froze or unfroze the account (the caller audits the action). */
     async setStatus(tx: AuditedTx, traderId: string, status: 'active' | 'frozen'): Promise<void> {
       await repo.updateTrader(tx, traderId, { status, updated_at: d.clock.now() });
+    },
+
+    /** Records a trader's KYC state as the KYC case decided it (the caller audits the decision). */
+    async setKycState(tx: AuditedTx, traderId: string, kycState: 'not_started' | 'pending' | 'approved' | 'rejected' | 'expired'): Promise<void> {
+      await repo.updateTrader(tx, traderId, { kyc_state: kycState, updated_at: d.clock.now() });
+    },
+
+    /** Records a trader's risk level from a KYC risk rating (the caller audits the rating). */
+    async setRisk(tx: AuditedTx, traderId: string, risk: 'low' | 'medium' | 'high'): Promise<void> {
+      await repo.updateTrader(tx, traderId, { risk, updated_at: d.clock.now() });
     },
 
     /** Ids of traders whose e-mail address is exactly this one (blind index; for matching inbound e-mail). */
@@ -587,6 +686,62 @@ export function createTradersService(d: TradersDeps) {
           else inFlight.delete(member.id);
         }
       }
+    },
+
+    /** Registers a listener called, inside the update's transaction, when a screened field of a trader changes. */
+    onScreenedFieldChange(listener: ScreenedFieldListener): void {
+      screenedListeners.push(listener);
+    },
+
+    /**
+     * Changes a trader's details on their verified request: reason required, only classes the member's roles show
+     * (a member cannot overwrite what they cannot see), re-encrypted under the trader's key with fresh blind indexes.
+     * A change of a screened field calls the screened-field listeners in the same transaction. Audited
+     * `trader.update` naming the fields changed, never their values.
+     */
+    async update(ctx: ActorContext, member: Member, id: string, patch: TraderPatch, reason: string | undefined): Promise<TraderView> {
+      const fields = (Object.keys(EDITABLE) as EditableField[]).filter((f) => patch[f] !== undefined);
+      return d.audited(ctx, { action: 'trader.update', target: { type: 'trader', id }, reason: reason?.trim() || undefined, fields }, async (tx) => {
+        if (!isTraderId(id)) throw notFound();
+        if (fields.length === 0) {
+          throw new AppError(ErrorCode.validation, 400, 'Nothing to change: give at least one field', { fieldErrors: [{ path: 'body', message: 'no field given' }] });
+        }
+        if (!reason || reason.trim().length < 5) {
+          throw new AppError(ErrorCode.validation, 400, 'Give a reason for this change (at least 5 characters)', {
+            fieldErrors: [{ path: 'body.reason', message: 'at least 5 characters' }],
+            denial: true,
+          });
+        }
+        const access = await profileAccess(tx, member);
+        const hidden = fields.filter((f) => access[TRADER_FIELDS[f].class] === 'hidden');
+        if (hidden.length > 0) {
+          throw new AppError(ErrorCode.forbidden, 403, 'Your roles do not show these fields, so they cannot change them', {
+            fieldErrors: hidden.map((f) => ({ path: `body.${f}`, message: 'hidden to your roles' })),
+            denial: true,
+          });
+        }
+        const row = await repo.findTrader(tx, id.toLowerCase());
+        if (!row) throw notFound();
+        const key = await d.vault.subjectKey(tx, row.id, { create: false });
+        const set: Record<string, unknown> = { updated_at: d.clock.now() };
+        for (const f of fields) {
+          const value = patch[f];
+          const spec = EDITABLE[f];
+          if (f === 'country') set.country = value;
+          if (spec.column) set[spec.column] = value === null ? null : d.vault.encryptForSubject(key, { table: 'trader', column: spec.column, rowId: row.id }, value!);
+          if (spec.bidx && value) set[spec.bidx[0]] = d.vault.blindIndex(spec.bidx[1], value);
+        }
+        await repo.updateTrader(tx, row.id, set);
+        const screened = fields.filter((f) => SCREENED_FIELDS.has(f));
+        if (screened.length > 0) {
+          const country = patch.country !== undefined && patch.country !== row.country ? { before: row.country, after: patch.country } : null;
+          for (const listener of screenedListeners) await listener(tx, { traderId: row.id, fields: screened, country });
+        }
+        const needed = fieldsNeeded(access);
+        const found = await findOne(tx, row.id, needed);
+        const records = await loadRecords(tx, [found!.row], needed, found!.bundles);
+        return presentTrader(row.id, records.get(row.id)!, access).view;
+      });
     },
 
     /** The fixed sample trader as a role sees it (never a real trader); audited `role.preview`. */
