@@ -1,0 +1,272 @@
+// Pairwise scoring: one query against one list entity. The index (screening-index.ts) only decides which
+// entities are worth scoring; every score, and every explanation, comes from here.
+//
+// Name score (0..1), for each of the entity's names (primary, aliases, weak aliases) and the best kept:
+//   1. token similarity: exact 1; same phonetic key ≥ 0.9; Jaro-Winkler otherwise; a single-letter token
+//      against a token it begins (an initial) 0.9 but with the weight of one letter.
+//   2. best assignment of query tokens to list tokens, order-independent (greedy on the similarity matrix,
+//      which is optimal for these small matrices in practice and O(n² log n)).
+//   3. weighted agreement: Σ sim'·w over matched pairs / (Σ w matched + penalties for unmatched tokens),
+//      where sim' drops sharply below 0.8 (two different names with a JW of 0.75 are not "75 % the same").
+//   4. the concatenated forms are compared too ("SiemensAG", "Abdul Rahman"/"Abdulrahman").
+// Factors then move the score: birth date, nationality/country, entity kind; weak aliases are discounted.
+
+import type { EntityKind, ListEntity, MatchExplanation, MatchFactor, ScreeningMatch, ScreeningQuery, TokenMatch } from '../model.js';
+import type { ListSource } from '../model.js';
+import { jaroWinkler } from './jaro-winkler.js';
+import { analyseName, type AnalysedName, type NameToken } from './normalise.js';
+import { normaliseWallet } from './wallet.js';
+
+/** Bump whenever normalisation, scoring or factors change: stored with every screening as evidence. */
+export const ALGORITHM_VERSION = 'bulwark-match-1.0';
+/** Default minimum score reported as a hit. */
+export const DEFAULT_THRESHOLD = 0.8;
+
+/** How much a weak (low-quality) alias match is worth relative to a strong name. */
+const WEAK_ALIAS_FACTOR = 0.9;
+/** Weight given to list tokens the query does not have (a list's middle names are often unknown to the query). */
+const UNMATCHED_LIST_PENALTY = 0.35;
+/** Weight given to query tokens the list name does not have. */
+const UNMATCHED_QUERY_PENALTY = 0.5;
+
+export interface NameComparison {
+  score: number;
+  tokens: TokenMatch[];
+}
+
+interface TokenSim {
+  score: number;
+  how: TokenMatch['how'];
+}
+
+function tokenSimilarity(q: NameToken, l: NameToken, transliterated: boolean): TokenSim {
+  if (q.text === l.text) return { score: 1, how: transliterated ? 'transliterated' : 'exact' };
+  const ql = q.text.length;
+  const ll = l.text.length;
+  if (ql === 1 || ll === 1) {
+    // An initial stands for a token it begins; it never matches more than that.
+    if ((ql === 1 && l.text.startsWith(q.text)) || (ll === 1 && q.text.startsWith(l.text))) return { score: 0.9, how: 'initial' };
+    return { score: 0, how: 'fuzzy' };
+  }
+  const jw = jaroWinkler(q.text, l.text);
+  if (q.key.length >= 2 && q.key === l.key && jw >= 0.6) return { score: Math.max(0.92, jw), how: jw >= 0.92 ? 'fuzzy' : 'phonetic' };
+  return { score: jw, how: 'fuzzy' };
+}
+
+/** Similarity after the drop-off: close tokens keep their score, distant ones count for (almost) nothing. */
+function shaped(sim: number): number {
+  if (sim >= 0.9) return sim;
+  if (sim <= 0.75) return 0;
+  return sim * ((sim - 0.75) / 0.15);
+}
+
+/** Compares two analysed names; order-independent. */
+export function compareNames(q: AnalysedName, l: AnalysedName): NameComparison {
+  if (q.tokens.length === 0 || l.tokens.length === 0) return { score: 0, tokens: [] };
+  const translit = q.transliterated || l.transliterated;
+  if (q.compact === l.compact || q.fullCompact === l.fullCompact) {
+    const how: TokenMatch['how'] = translit ? 'transliterated' : 'exact';
+    return { score: 1, tokens: [{ query: q.normalised, list: l.normalised, score: 1, how }] };
+  }
+  const nq = q.tokens.length;
+  const nl = l.tokens.length;
+  const pairs: { i: number; j: number; sim: TokenSim }[] = [];
+  for (let i = 0; i < nq; i++) {
+    for (let j = 0; j < nl; j++) {
+      const sim = tokenSimilarity(q.tokens[i]!, l.tokens[j]!, translit);
+      if (sim.score > 0.75) pairs.push({ i, j, sim });
+    }
+  }
+  // Ties are broken by the tokens themselves, not their positions, so the result does not depend on order.
+  pairs.sort((a, b) => b.sim.score - a.sim.score || cmpText(q.tokens[a.i]!.text, q.tokens[b.i]!.text) || cmpText(l.tokens[a.j]!.text, l.tokens[b.j]!.text));
+  const usedQ = new Uint8Array(nq);
+  const usedL = new Uint8Array(nl);
+  const tokens: TokenMatch[] = [];
+  let num = 0;
+  let den = 0;
+  for (const p of pairs) {
+    if (usedQ[p.i] || usedL[p.j]) continue;
+    usedQ[p.i] = 1;
+    usedL[p.j] = 1;
+    const qt = q.tokens[p.i]!;
+    const lt = l.tokens[p.j]!;
+    // An initial weighs what one letter weighs, on both sides.
+    const w = p.sim.how === 'initial' ? Math.min(qt.weight, lt.weight) : (qt.weight + lt.weight) / 2;
+    num += shaped(p.sim.score) * w;
+    den += w;
+    tokens.push({ query: qt.text, list: lt.text, score: round(p.sim.score), how: p.sim.how });
+  }
+  if (tokens.length === 0) return { score: 0, tokens: [] };
+  for (let i = 0; i < nq; i++) if (!usedQ[i]) den += q.tokens[i]!.weight * UNMATCHED_QUERY_PENALTY;
+  for (let j = 0; j < nl; j++) if (!usedL[j]) den += l.tokens[j]!.weight * UNMATCHED_LIST_PENALTY;
+  const score = den > 0 ? num / den : 0;
+  // Token boundaries drawn differently ("Abdul Rahman" / "Abdulrahman", "Al Qaida" / "Alqaida").
+  if (q.compact.length >= 6 && l.compact.length >= 6 && nq !== nl) {
+    const c = jaroWinkler(q.sortedCompact, l.sortedCompact);
+    if (c >= 0.93 && c > score) {
+      return { score: c, tokens: [{ query: q.normalised, list: l.normalised, score: round(c), how: 'fuzzy' }] };
+    }
+  }
+  return { score, tokens };
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Factors
+
+const YEAR = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/;
+
+function birthDateFactor(query: string | undefined, listed: string[]): MatchFactor | null {
+  if (!query || listed.length === 0) return null;
+  const q = YEAR.exec(query);
+  if (!q) return null;
+  let best: MatchFactor | null = null;
+  for (const d of listed) {
+    const m = YEAR.exec(d);
+    if (!m) continue;
+    const dy = Math.abs(Number(q[1]) - Number(m[1]));
+    let f: MatchFactor;
+    if (dy === 0) {
+      const full = q[2] && q[3] && m[2] && m[3];
+      if (full && (q[2] !== m[2] || q[3] !== m[3])) f = { factor: 'birth_date', effect: 0, detail: `same year ${m[1]}, different day (${d})` };
+      else f = { factor: 'birth_date', effect: full ? 0.08 : 0.05, detail: full ? `same date of birth ${d}` : `same year of birth ${m[1]}` };
+    } else if (dy === 1) f = { factor: 'birth_date', effect: -0.03, detail: `year of birth ${m[1]} is one year off` };
+    else f = { factor: 'birth_date', effect: -0.15, detail: `different year of birth (${m[1]})` };
+    if (!best || f.effect > best.effect) best = f;
+  }
+  return best;
+}
+
+function countryFactor(query: string[] | undefined, entity: ListEntity): MatchFactor | null {
+  if (!query || query.length === 0) return null;
+  const listed = new Set([...entity.nationalities, ...entity.countries].map((c) => c.toUpperCase()));
+  if (listed.size === 0) return null;
+  const hit = query.map((c) => c.toUpperCase()).find((c) => listed.has(c));
+  if (hit) return { factor: 'country', effect: 0.03, detail: `country ${hit} is on the listing` };
+  return { factor: 'country', effect: -0.05, detail: `no country in common (listed: ${[...listed].slice(0, 5).join(', ')})` };
+}
+
+function kindFactor(query: ScreeningQuery['kind'], kind: EntityKind): MatchFactor | null {
+  if (!query || kind === 'unknown' || kind === query) return null;
+  return { factor: 'kind', effect: -0.15, detail: `query is a ${query}, listed entity is a ${kind}` };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entity scoring (shared by scorePair and the index)
+
+export interface AnalysedEntityName {
+  name: string;
+  kind: MatchExplanation['nameKind'];
+  analysed: AnalysedName;
+}
+
+/** The names of an entity, analysed for matching (primary, strong aliases, weak aliases; duplicates dropped). */
+export function analyseEntityNames(entity: ListEntity): AnalysedEntityName[] {
+  const out: AnalysedEntityName[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, kind: AnalysedEntityName['kind']) => {
+    const analysed = analyseName(name, entity.kind);
+    if (analysed.tokens.length === 0 || seen.has(analysed.compact)) return;
+    seen.add(analysed.compact);
+    out.push({ name, kind, analysed });
+  };
+  add(entity.name, 'primary');
+  for (const a of entity.aliases) add(a, 'alias');
+  for (const a of entity.weakAliases) add(a, 'weak_alias');
+  return out;
+}
+
+function clamp01(n: number): number {
+  return n < 0 ? 0 : n > 1 ? 1 : n;
+}
+
+/** Scores a query name against some of an entity's names; null when no name shares anything. */
+export function scoreEntity(
+  source: ListSource,
+  entity: ListEntity,
+  names: readonly AnalysedEntityName[],
+  query: ScreeningQuery,
+  analysedQuery: AnalysedName,
+): ScreeningMatch | null {
+  let best: { name: AnalysedEntityName; cmp: NameComparison; score: number } | null = null;
+  for (const n of names) {
+    const cmp = compareNames(analysedQuery, n.analysed);
+    if (cmp.score <= 0) continue;
+    const score = n.kind === 'weak_alias' ? cmp.score * WEAK_ALIAS_FACTOR : cmp.score;
+    if (!best || score > best.score) best = { name: n, cmp, score };
+  }
+  if (!best) return null;
+  const factors: MatchFactor[] = [];
+  if (best.name.kind === 'weak_alias') {
+    factors.push({ factor: 'name_coverage', effect: round(best.score - best.cmp.score), detail: 'matched a weak (low-quality) alias' });
+  }
+  for (const f of [birthDateFactor(query.birthDate, entity.birthDates), countryFactor(query.countries, entity), kindFactor(query.kind, entity.kind)]) {
+    if (f) factors.push(f);
+  }
+  const nameFactors = factors.filter((f) => f.factor !== 'name_coverage').reduce((s, f) => s + f.effect, 0);
+  const score = clamp01(best.score + nameFactors);
+  return {
+    source,
+    entityId: entity.id,
+    entityName: entity.name,
+    kind: entity.kind,
+    topics: entity.topics,
+    score: round(score),
+    explanation: {
+      query: analysedQuery.normalised,
+      matchedName: best.name.name,
+      normalisedMatchedName: best.name.analysed.normalised,
+      nameKind: best.name.kind,
+      tokens: best.cmp.tokens,
+      nameScore: round(best.cmp.score),
+      factors,
+    },
+  };
+}
+
+/** Wallet hit: exact under the chain's case rules (wallet.ts); score 1 with the wallet as the explanation. */
+export function walletMatch(source: ListSource, entity: ListEntity, queryWallet: string): ScreeningMatch | null {
+  const q = normaliseWallet(queryWallet);
+  if (!q) return null;
+  const w = entity.wallets.find((x) => normaliseWallet(x.address, x.currency) === q);
+  if (!w) return null;
+  return {
+    source,
+    entityId: entity.id,
+    entityName: entity.name,
+    kind: entity.kind,
+    topics: entity.topics,
+    score: 1,
+    explanation: {
+      query: q,
+      matchedName: w.address,
+      normalisedMatchedName: q,
+      nameKind: 'wallet',
+      tokens: [],
+      nameScore: 1,
+      factors: [{ factor: 'wallet', effect: 0, detail: `${w.currency} address listed on the entity (exact match)` }],
+    },
+  };
+}
+
+/**
+ * Scores one query against one entity (no index): the wallet if both have one, else the names.
+ * `source` defaults to 'opensanctions' for ad-hoc evaluation; null when nothing matches at all.
+ */
+export function scorePair(query: ScreeningQuery, entity: ListEntity, source: ListSource = 'opensanctions'): ScreeningMatch | null {
+  if (query.wallet) {
+    const w = walletMatch(source, entity, query.wallet);
+    if (w) return w;
+  }
+  if (!query.name) return null;
+  const q = analyseName(query.name, query.kind);
+  if (q.tokens.length === 0) return null;
+  return scoreEntity(source, entity, analyseEntityNames(entity), query, q);
+}
