@@ -313,6 +313,37 @@ export function createExchangeService(d: ExchangeDeps) {
       return { sections: good.length, failed: results.filter((r) => !r.ok).map((r) => r.section) };
     },
 
+    /**
+     * Deposit and withdrawal addresses of a trader, unmasked, for screening their counterparties (service to
+     * service, never presented as is). The account is read in an audited step, the exchange outside any transaction.
+     */
+    async counterpartiesOf(ctx: ActorContext, traderId: string): Promise<{ direction: 'deposit' | 'withdrawal'; transferId: string; asset: string; network: string; address: string; at: string }[]> {
+      const opened = await d.audited(ctx, { action: 'trader.exchange.counterparties', target: { type: 'trader', id: traderId }, fields: ['transfers.address'] }, async (tx) => {
+        const t = await d.traders.accountOf(tx, traderId);
+        if (!t) throw new AppError(ErrorCode.notFound, 404, 'No such trader');
+        return { t, connector: await requireConnector(tx) };
+      });
+      try {
+        const rows = (await fetchSection(opened.connector, opened.t.account_ref, 'transfers')) as TransferRecord[];
+        return rows.map((r) => ({ direction: r.direction, transferId: r.transferId, asset: r.asset, network: r.network, address: r.address, at: r.at }));
+      } catch (err) {
+        throw problemOf(err);
+      }
+    },
+
+    /** The containment freeze inside the caller's audited transaction, for an approved four-eyes request (screening.freeze). */
+    async freezeIn(tx: AuditedTx, traderId: string): Promise<void> {
+      const t = await d.traders.accountOf(tx, traderId);
+      if (!t) throw new AppError(ErrorCode.notFound, 404, 'No such trader');
+      const c = await requireConnector(tx);
+      try {
+        await c.freezeAccount(t.account_ref);
+      } catch (err) {
+        throw problemOf(err);
+      }
+      await d.traders.setStatus(tx, t.id, 'frozen');
+    },
+
     /** Freezes the account at the exchange and marks the trader frozen; audited with the reason. */
     freeze: (ctx: ActorContext, member: Member, traderId: string, reason: string | undefined) =>
       contain(ctx, member, traderId, 'freeze', reason, (c, ref) => c.freezeAccount(ref), 'frozen'),
