@@ -24,6 +24,7 @@ import { registerKeysRoutes } from './modules/keys/keys.routes.js';
 import { registerRoleRoutes } from './modules/roles/roles.routes.js';
 import { registerTraderRoutes } from './modules/traders/traders.routes.js';
 import { registerSupportRoutes } from './modules/support/index.js';
+import { registerKycRoutes } from './modules/kyc/index.js';
 import { registerExchangeRoutes } from './modules/exchange/index.js';
 import { registerConsentRoutes } from './modules/consent/index.js';
 import { registerStaffAuthRoutes } from './modules/staff-auth/staff-auth.routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerRoleRoutes(typed, container);
     registerTraderRoutes(typed, container);
     registerSupportRoutes(typed, container);
+    registerKycRoutes(typed, container);
     registerExchangeRoutes(typed, container);
     registerConsentRoutes(typed, container);
     registerStaffRoutes(typed, container);

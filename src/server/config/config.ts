@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
   // Shared secret of the signed inbound support webhooks (HMAC-SHA256); unset: inbound answers 503.
   SUPPORT_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
+  // Shared secret of the identity-verification provider's signed webhook (HMAC-SHA256); unset: it answers 503.
+  KYC_PROVIDER_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   SMTP_FROM: z.string().regex(/^[^\r\n<>]{0,100}<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Bulwark <bulwark@example.com>"').optional(),
 });
 
@@ -107,6 +109,8 @@ export interface Config {
   smtpFrom: string;
   /** HMAC secret of the inbound support webhooks; undefined: inbound is not configured (503). */
   supportWebhookSecret: string | undefined;
+  /** HMAC secret of the KYC provider webhook; undefined: the webhook is not configured (503). */
+  kycProviderWebhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     supportWebhookSecret: e.SUPPORT_WEBHOOK_SECRET,
+    kycProviderWebhookSecret: e.KYC_PROVIDER_WEBHOOK_SECRET,
     smtpFrom: e.SMTP_FROM ?? `Bulwark <bulwark@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
   };
 }

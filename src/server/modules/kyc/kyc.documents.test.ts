@@ -1,0 +1,137 @@
+// Document checks from the attacker's side: type by content whatever the name or declared type, polyglots (data
+// after the end, ZIP or HTML inside a PDF, active content), truncation, limits (pages, pixels), metadata actually
+// stripped (EXIF GPS, XMP, comments, PNG text chunks) while the image still decodes, and the watermark stamped.
+import assert from 'node:assert/strict';
+import { inflateSync } from 'node:zlib';
+import { describe, it } from 'node:test';
+import { PDFDocument } from 'pdf-lib';
+import { AppError } from '../../platform/http/errors.js';
+import { checkDocument, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
+import { GPS_TEXT, JPEG, jpegWithMetadata, pdf, pdfWithJavaScript, PNG, PNG_TEXT, pngWithMetadata, XMP_TEXT, ZIP } from './kyc.fixtures.js';
+
+async function refused(p: Promise<unknown>, status: number): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof AppError, String(err));
+    assert.equal(err.status, status, err.publicMessage);
+    return err.publicMessage;
+  }
+  assert.fail('expected a refusal');
+}
+
+const check = (filename: string, content: Buffer, declaredType?: string) => checkDocument({ filename, content, declaredType });
+
+/** The text of every page content stream (inflated), for finding the stamp. */
+function pageText(bytes: Uint8Array): string {
+  const s = Buffer.from(bytes).toString('latin1');
+  let out = '';
+  for (const m of s.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    const raw = Buffer.from(m[1]!, 'latin1');
+    try {
+      out += inflateSync(raw).toString('latin1');
+    } catch {
+      out += m[1];
+    }
+  }
+  // pdf-lib writes standard-font text as hex strings: decode them.
+  return out.replace(/<([0-9A-Fa-f]+)>/g, (_, hex: string) => Buffer.from(hex, 'hex').toString('latin1'));
+}
+
+describe('kyc documents: type by content', () => {
+  it('accepts JPEG, PNG and PDF whose names and declared types agree', async () => {
+    assert.equal((await check('id.jpg', JPEG, 'image/jpeg')).contentType, 'image/jpeg');
+    assert.equal((await check('id.PNG', PNG, 'image/png')).contentType, 'image/png');
+    const p = await check('inc.pdf', await pdf(2), 'application/pdf');
+    assert.equal(p.contentType, 'application/pdf');
+    assert.equal(p.pages, 2);
+    assert.equal((await check('id.jpeg', JPEG, 'application/octet-stream')).contentType, 'image/jpeg');
+  });
+
+  it('refuses a lying extension or declared type (415), and types it cannot recognise', async () => {
+    await refused(check('passport.jpg', PNG, 'image/jpeg'), 415);
+    await refused(check('passport.png', PNG, 'image/jpeg'), 415);
+    await refused(check('passport.pdf', Buffer.from('<html><script>alert(1)</script></html>'), 'application/pdf'), 415);
+    await refused(check('passport.jpg', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), 'image/gif'), 415);
+    await refused(check('archive.pdf', ZIP, 'application/pdf'), 415);
+    await refused(check('empty.pdf', Buffer.alloc(0)), 400);
+  });
+
+  it('refuses polyglots: data after the end of a JPEG, PNG or PDF; ZIP or HTML inside a PDF; active content', async () => {
+    assert.match(await refused(check('a.jpg', Buffer.concat([JPEG, Buffer.from('<script>alert(1)</script>')])), 415), /after its end/);
+    assert.match(await refused(check('a.png', Buffer.concat([PNG, ZIP])), 415), /after its end/);
+    assert.match(await refused(check('a.pdf', Buffer.concat([await pdf(), ZIP])), 415), /after its end/);
+    const base = await pdf();
+    const cut = base.lastIndexOf('%%EOF');
+    const inner = Buffer.concat([base.subarray(0, cut), Buffer.from('% '), ZIP, Buffer.from('\n'), base.subarray(cut)]);
+    assert.match(await refused(check('a.pdf', inner), 415), /ZIP/);
+    const html = Buffer.concat([base.subarray(0, cut), Buffer.from('% <html><body onload=alert(1)>\n'), base.subarray(cut)]);
+    assert.match(await refused(check('a.pdf', html), 415), /HTML/);
+    assert.match(await refused(check('a.pdf', await pdfWithJavaScript()), 415), /active content/);
+    // Something before %PDF- (file-type finds a PDF only at 0, so this is "not a recognised type").
+    await refused(check('a.pdf', Buffer.concat([Buffer.from('<html>'), base])), 415);
+  });
+
+  it('refuses truncated and corrupt files (400) and limits pages and pixels (413)', async () => {
+    await refused(check('a.jpg', JPEG.subarray(0, 300)), 400);
+    await refused(check('a.png', PNG.subarray(0, PNG.length - 6)), 400);
+    const badCrc = Buffer.from(PNG);
+    badCrc[29] = badCrc[29]! ^ 0xff;
+    await refused(check('a.png', badCrc), 400);
+    const noEof = await pdf();
+    await refused(check('a.pdf', noEof.subarray(0, noEof.lastIndexOf('%%EOF'))), 400);
+    await refused(check('a.pdf', await pdf(MAX_PDF_PAGES + 1)), 413);
+    const huge = Buffer.from(PNG);
+    huge.writeUInt32BE(20_000, 16); // IHDR width
+    await refused(check('a.png', huge), 400); // the CRC no longer matches: refused before the size is believed
+  });
+});
+
+describe('kyc documents: metadata stripped', () => {
+  it('removes EXIF (GPS), XMP and comments from a JPEG and keeps the picture', async () => {
+    const dirty = jpegWithMetadata();
+    assert.ok(dirty.includes(GPS_TEXT));
+    const out = await check('selfie.jpg', dirty, 'image/jpeg');
+    assert.deepEqual(out.stripped, ['APP1', 'COM']);
+    assert.ok(!out.content.includes(Buffer.from(GPS_TEXT)), 'GPS text gone');
+    assert.ok(!out.content.includes(Buffer.from('Exif')), 'EXIF gone');
+    assert.ok(!out.content.includes(Buffer.from(XMP_TEXT)), 'XMP gone');
+    assert.ok(out.content.equals(JPEG), 'exactly the original picture');
+    assert.deepEqual(stripJpeg(JPEG).stripped, []);
+  });
+
+  it('removes PNG text, XMP and time chunks and keeps the picture', async () => {
+    const dirty = pngWithMetadata();
+    const out = await check('selfie.png', dirty, 'image/png');
+    assert.deepEqual(out.stripped, ['iTXt', 'tEXt', 'tIME']);
+    assert.ok(!out.content.includes(Buffer.from(PNG_TEXT)));
+    assert.ok(out.content.equals(PNG));
+    assert.deepEqual(stripPng(PNG).stripped, []);
+  });
+});
+
+describe('kyc documents: watermarked view', () => {
+  const at = new Date('2026-11-22T10:00:00.000Z');
+  for (const [name, contentType, content] of [
+    ['jpeg', 'image/jpeg', JPEG],
+    ['png', 'image/png', PNG],
+  ] as const) {
+    it(`renders a ${name} into a PDF stamped with the viewer and the time`, async () => {
+      const out = await renderWatermarked({ contentType, content }, 'Carol Compliance', at);
+      const doc = await PDFDocument.load(out);
+      assert.equal(doc.getPageCount(), 1);
+      const text = pageText(out);
+      assert.match(text, /viewed by Carol Compliance - 2026-11-22T10:00:00.000Z/);
+    });
+  }
+
+  it('stamps every page of a PDF and drops the document catalogue (no open action survives)', async () => {
+    const out = await renderWatermarked({ contentType: 'application/pdf', content: await pdf(3) }, 'Zoë Ünicode', at);
+    const doc = await PDFDocument.load(out);
+    assert.equal(doc.getPageCount(), 3);
+    const text = pageText(out);
+    assert.equal(text.match(/confidential/g)!.length >= 3, true);
+    assert.match(text, /viewed by Zoe? ?.?Unicode|viewed by Zo/);
+    assert.ok(!Buffer.from(out).toString('latin1').includes('/OpenAction'));
+  });
+});

@@ -1,0 +1,303 @@
+// KYC documents: checked by content, cleaned of metadata, and rendered into a watermarked PDF for viewing.
+//
+// What is accepted (the rule, in order):
+// 1. Only JPEG, PNG and PDF, decided by the bytes (file-type's magic numbers), never by the name or the declared
+//    Content-Type; a name or a declared type that disagrees with the content is refused (a "passport.jpg" that is
+//    really a PDF, or an HTML page sent as image/png, is what an attack or a mistake looks like).
+// 2. Polyglots are refused. A file must be exactly one well-formed file of its type, with nothing before or after:
+//    a JPEG ends at its EOI marker and a PNG at its IEND chunk (bytes after them — a ZIP, a script — are refused,
+//    not trimmed); a PDF starts with %PDF- at byte 0 and ends at its last %%EOF (whitespace only after it). A PDF
+//    that carries another format's signature anywhere (ZIP headers, HTML/script markup) or active content
+//    (/JavaScript, /JS, /Launch, /EmbeddedFile, /RichMedia, /XFA) is refused. Encrypted PDFs are refused (they
+//    cannot be checked or watermarked).
+// 3. Images are re-written segment by segment / chunk by chunk from an allow-list: JPEG keeps only what decodes
+//    the picture (APP0/JFIF, APP2 ICC profile, APP14 Adobe colour transform, tables, frames, scans); EXIF (with
+//    GPS), XMP, IPTC/Photoshop, comments and every other APPn segment are dropped. PNG keeps IHDR, PLTE, IDAT,
+//    IEND and colour chunks (tRNS, gAMA, cHRM, sRGB, iCCP, sBIT, pHYs); tEXt, zTXt, iTXt, eXIf, tIME and every
+//    unknown ancillary chunk are dropped, an unknown critical chunk is refused. CRCs are verified.
+// 4. Limits: size per file, pages per PDF, pixels per image (a decompression bomb is refused before decoding).
+//
+// Viewing never serves the stored file: it is rendered into a new PDF (pdf-lib) — images on a page of their own,
+// PDF pages copied without the document catalogue (no open actions, scripts, forms, attachments) and without
+// annotations (links) — and every page is stamped with the viewer's name and the time.
+import { createHash } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import { degrees, PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
+import { ErrorCode } from '../../../contracts/errors.js';
+import { AppError } from '../../platform/http/errors.js';
+
+/** Largest document accepted (bytes). */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** Files in one upload request. */
+export const MAX_FILES_PER_UPLOAD = 5;
+/** Documents on one case. */
+export const MAX_DOCUMENTS_PER_CASE = 20;
+/** Pages of one PDF. */
+export const MAX_PDF_PAGES = 30;
+/** Pixels of one image (width × height) and the largest side. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+export const MAX_IMAGE_SIDE = 12_000;
+
+export type DocumentType = 'image/jpeg' | 'image/png' | 'application/pdf';
+
+const EXTENSIONS: Record<DocumentType, readonly string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'application/pdf': ['pdf'],
+};
+
+export interface CheckedDocument {
+  filename: string;
+  contentType: DocumentType;
+  /** The bytes to store: images without their metadata, PDFs as received. */
+  content: Buffer;
+  sha256: string;
+  pages: number;
+  /** Names of what was removed (e.g. 'APP1', 'tEXt'), never values. */
+  stripped: string[];
+}
+
+const unsupported = (message: string) => new AppError(ErrorCode.unsupportedMediaType, 415, message, { fieldErrors: [{ path: 'body.file', message }] });
+const malformed = (message: string) => new AppError(ErrorCode.validation, 400, message, { fieldErrors: [{ path: 'body.file', message }] });
+
+/** A file name safe to store and to put in a header: no path, no control characters, at most 200 characters. */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(-200);
+  return cleaned || 'document';
+}
+
+/** Checks one uploaded file (see the file comment) and returns what to store. */
+export async function checkDocument(input: { filename: string; declaredType: string | undefined; content: Buffer }): Promise<CheckedDocument> {
+  const { content } = input;
+  if (content.length === 0) throw malformed('The file is empty');
+  if (content.length > MAX_DOCUMENT_BYTES) throw new AppError(ErrorCode.payloadTooLarge, 413, `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
+  const detected = await fileTypeFromBuffer(content);
+  const type = detected?.mime as DocumentType | undefined;
+  if (!type || !(type in EXTENSIONS)) throw unsupported('Only JPEG, PNG and PDF files are accepted (decided by the content, not the name)');
+  const filename = cleanFilename(input.filename);
+  const ext = filename.includes('.') ? filename.split('.').pop()!.toLowerCase() : '';
+  if (!EXTENSIONS[type].includes(ext)) throw unsupported(`The file's content (${type}) does not match its name`);
+  const declared = (input.declaredType ?? '').split(';')[0]!.trim().toLowerCase();
+  // application/octet-stream says "I don't know": not a lie. Anything else must agree with the content.
+  if (declared && declared !== 'application/octet-stream' && declared !== type && !(type === 'image/jpeg' && declared === 'image/jpg')) {
+    throw unsupported(`The file's content (${type}) does not match its declared type (${declared})`);
+  }
+  let out: { content: Buffer; stripped: string[]; pages: number };
+  if (type === 'image/jpeg') out = { ...stripJpeg(content), pages: 1 };
+  else if (type === 'image/png') out = { ...stripPng(content), pages: 1 };
+  else out = { content, stripped: [], pages: await checkPdf(content) };
+  return { filename, contentType: type, content: out.content, sha256: createHash('sha256').update(out.content).digest('hex'), pages: out.pages, stripped: out.stripped };
+}
+
+function checkPixels(width: number, height: number): void {
+  if (width <= 0 || height <= 0) throw malformed('The image has no size');
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
+    throw new AppError(ErrorCode.payloadTooLarge, 413, `An image may be at most ${MAX_IMAGE_SIDE} pixels on a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JPEG: a segment filter. Markers: SOI FFD8, EOI FFD9, SOS FFDA (followed by entropy-coded data), RSTn FFD0-D7.
+
+const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+function keepJpegSegment(marker: number, body: Buffer): boolean {
+  if (marker === 0xe0) return true; // APP0: JFIF/JFXX header
+  if (marker === 0xe2) return body.subarray(0, 12).toString('latin1') === 'ICC_PROFILE\0'; // colour profile only
+  if (marker === 0xee) return body.subarray(0, 5).toString('latin1') === 'Adobe'; // colour transform
+  if (marker >= 0xe0 && marker <= 0xef) return false; // APP1 (EXIF, GPS, XMP), APP13 (IPTC) and the rest
+  if (marker === 0xfe) return false; // COM
+  return true;
+}
+
+/** The JPEG without metadata segments; refuses truncated files and anything after EOI. */
+export function stripJpeg(buf: Buffer): { content: Buffer; stripped: string[] } {
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) throw malformed('Not a JPEG file');
+  const parts: Buffer[] = [buf.subarray(0, 2)];
+  const stripped = new Set<string>();
+  let sawFrame = false;
+  let i = 2;
+  for (;;) {
+    if (i >= buf.length) throw malformed('The JPEG file is truncated');
+    if (buf[i] !== 0xff) throw malformed('The JPEG file is malformed');
+    while (buf[i] === 0xff && i < buf.length) i++; // fill bytes
+    if (i >= buf.length) throw malformed('The JPEG file is truncated');
+    const marker = buf[i]!;
+    i++;
+    if (marker === 0xd9) {
+      if (!sawFrame) throw malformed('The JPEG file has no image');
+      parts.push(Buffer.from([0xff, 0xd9]));
+      if (i !== buf.length) throw unsupported('The JPEG file has data after its end (a polyglot or a hidden payload)');
+      break;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      parts.push(Buffer.from([0xff, marker]));
+      continue;
+    }
+    if (i + 2 > buf.length) throw malformed('The JPEG file is truncated');
+    const len = buf.readUInt16BE(i);
+    if (len < 2 || i + len > buf.length) throw malformed('The JPEG file is truncated');
+    const body = buf.subarray(i + 2, i + len);
+    if (SOF.has(marker)) {
+      if (body.length < 5) throw malformed('The JPEG file is malformed');
+      checkPixels(body.readUInt16BE(3), body.readUInt16BE(1));
+      sawFrame = true;
+    }
+    if (keepJpegSegment(marker, body)) parts.push(buf.subarray(i - 2, i + len));
+    else stripped.add(marker === 0xfe ? 'COM' : `APP${marker - 0xe0}`);
+    i += len;
+    if (marker === 0xda) {
+      // Entropy-coded data runs until a marker that is not a stuffed 0xFF00 or a restart marker.
+      let j = i;
+      while (j < buf.length) {
+        if (buf[j] === 0xff) {
+          const next = buf[j + 1];
+          if (next === undefined) break;
+          if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      parts.push(buf.subarray(i, j));
+      i = j;
+    }
+  }
+  return { content: Buffer.concat(parts), stripped: [...stripped].sort() };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// PNG: a chunk filter (length, type, data, CRC-32 over type and data).
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The PNG without text, time and unknown ancillary chunks; refuses bad CRCs and anything after IEND. */
+export function stripPng(buf: Buffer): { content: Buffer; stripped: string[] } {
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_SIGNATURE)) throw malformed('Not a PNG file');
+  const parts: Buffer[] = [PNG_SIGNATURE];
+  const stripped = new Set<string>();
+  let i = 8;
+  let first = true;
+  for (;;) {
+    if (i + 12 > buf.length) throw malformed('The PNG file is truncated');
+    const len = buf.readUInt32BE(i);
+    if (len > buf.length - i - 12) throw malformed('The PNG file is truncated');
+    const type = buf.subarray(i + 4, i + 8).toString('latin1');
+    if (!/^[A-Za-z]{4}$/.test(type)) throw malformed('The PNG file is malformed');
+    const whole = buf.subarray(i, i + 12 + len);
+    if (crc32(buf.subarray(i + 4, i + 8 + len)) !== buf.readUInt32BE(i + 8 + len)) throw malformed('The PNG file is corrupt (bad checksum)');
+    if (first) {
+      if (type !== 'IHDR' || len < 8) throw malformed('The PNG file is malformed');
+      checkPixels(buf.readUInt32BE(i + 8), buf.readUInt32BE(i + 12));
+      first = false;
+    }
+    if (PNG_KEEP.has(type)) parts.push(whole);
+    else if (type[0]! >= 'A' && type[0]! <= 'Z') throw unsupported(`The PNG file has an unknown critical chunk (${type})`);
+    else stripped.add(type);
+    i += 12 + len;
+    if (type === 'IEND') {
+      if (i !== buf.length) throw unsupported('The PNG file has data after its end (a polyglot or a hidden payload)');
+      break;
+    }
+  }
+  return { content: Buffer.concat(parts), stripped: [...stripped].sort() };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// PDF
+
+/** Signatures of other formats and of active content; their presence makes a PDF a polyglot or a risk. */
+const PDF_FORBIDDEN: { re: RegExp; what: string }[] = [
+  { re: /PK\x03\x04|PK\x01\x02|PK\x05\x06/, what: 'a ZIP archive' },
+  { re: /<\s*(?:script|html|body|iframe|svg|!doctype\s+html)\b/i, what: 'HTML or script markup' },
+  { re: /\/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b/, what: 'active content (scripts, launch actions, embedded files or forms)' },
+];
+
+/** Checks a PDF's structure and content; returns its page count. */
+export async function checkPdf(buf: Buffer): Promise<number> {
+  if (buf.subarray(0, 5).toString('latin1') !== '%PDF-') throw unsupported('A PDF must start with %PDF- (nothing may come before it)');
+  const text = buf.toString('latin1');
+  const eof = text.lastIndexOf('%%EOF');
+  if (eof < 0) throw malformed('The PDF file is truncated (no %%EOF)');
+  if (!/^\s*$/.test(text.slice(eof + 5))) throw unsupported('The PDF file has data after its end (a polyglot or a hidden payload)');
+  for (const f of PDF_FORBIDDEN) if (f.re.test(text)) throw unsupported(`The PDF file contains ${f.what}; it is refused`);
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(buf, { updateMetadata: false });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'EncryptedPDFError') throw unsupported('Encrypted PDFs cannot be checked or watermarked; upload an unencrypted copy');
+    throw malformed('The PDF file cannot be read');
+  }
+  const pages = doc.getPageCount();
+  if (pages < 1) throw malformed('The PDF file has no pages');
+  if (pages > MAX_PDF_PAGES) throw new AppError(ErrorCode.payloadTooLarge, 413, `A PDF may have at most ${MAX_PDF_PAGES} pages`);
+  return pages;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Watermarked view
+
+/** Printable ASCII only: the standard PDF font cannot draw other characters, and a stamp must never fail. */
+function stampText(s: string): string {
+  return s.normalize('NFKD').replace(/[^\x20-\x7e]/g, '?');
+}
+
+const MAX_SIDE_PT = 842; // A4's long side: images are scaled to fit
+
+/** Renders a stored document into a new PDF with every page stamped "viewer · time" (see the file comment). */
+export async function renderWatermarked(doc: { contentType: string; content: Uint8Array }, viewer: string, at: Date): Promise<Uint8Array> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  out.setProducer('Bulwark');
+  // A copy with its own ArrayBuffer: pdf-lib's JPEG reader ignores a Buffer's offset into Node's shared pool.
+  const bytes = new Uint8Array(doc.content);
+  if (doc.contentType === 'application/pdf') {
+    const src = await PDFDocument.load(bytes, { updateMetadata: false });
+    const pages = await out.copyPages(src, src.getPageIndices());
+    for (const p of pages) {
+      p.node.delete(PDFName.of('Annots'));
+      p.node.delete(PDFName.of('AA'));
+      out.addPage(p);
+    }
+  } else {
+    const img = doc.contentType === 'image/png' ? await out.embedPng(bytes) : await out.embedJpg(bytes);
+    const scale = Math.min(1, MAX_SIDE_PT / Math.max(img.width, img.height));
+    const w = Math.max(72, img.width * scale);
+    const h = Math.max(72, img.height * scale);
+    const page = out.addPage([w, h]);
+    page.drawImage(img, { x: 0, y: 0, width: img.width * scale, height: img.height * scale });
+  }
+  const font = await out.embedFont(StandardFonts.Helvetica);
+  const line = stampText(`Bulwark KYC - viewed by ${viewer} - ${at.toISOString()} - confidential`);
+  for (const page of out.getPages()) {
+    const { width, height } = page.getSize();
+    const size = Math.max(8, Math.min(width, height) / 40);
+    // Diagonal lines across the page (cropping one away leaves the others), plus a solid footer.
+    const step = size * 8;
+    for (let y = -height; y < height * 2; y += step) {
+      page.drawText(line, { x: 0, y, size, font, color: rgb(0.8, 0.1, 0.1), opacity: 0.28, rotate: degrees(30) });
+    }
+    page.drawRectangle({ x: 0, y: 0, width, height: size * 1.8, color: rgb(1, 1, 1), opacity: 0.85 });
+    page.drawText(line, { x: size / 2, y: size / 2, size: size * 0.9, font, color: rgb(0.6, 0, 0) });
+  }
+  return out.save({ useObjectStreams: false });
+}
