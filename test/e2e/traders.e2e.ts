@@ -47,6 +47,9 @@ describe('traders: a support agent’s day, then compliance', () => {
   let samCookie: string;
   let coraCookie: string;
   let maxCookie: string;
+  let sid: TestMember;
+  let sidCookie: string;
+  let sidStep = 0;
   let coraStep = 0;
   let traderId: string;
   const accountRef = refWithBalances();
@@ -99,6 +102,9 @@ describe('traders: a support agent’s day, then compliance', () => {
     coraCookie = (await signInAs(server.app, cora, systemClock, UA, '127.0.0.1')).cookie;
     const max = await createMember(server.app, systemClock, { email: 'max.marketing@example.test', roles: ['marketing'], displayName: 'Max Marketing' });
     maxCookie = (await signInAs(server.app, max, systemClock, UA, '127.0.0.1')).cookie;
+    sid = await createMember(server.app, systemClock, { email: 'sid.senior@example.test', roles: ['support_senior'], displayName: 'Sid Senior' });
+    sidStep = timeStep();
+    sidCookie = (await signInAs(server.app, sid, systemClock, UA, '127.0.0.1')).cookie;
     page = await openBrowser(log, { contextOptions: { userAgent: UA } });
   });
   after(async () => {
@@ -146,6 +152,8 @@ describe('traders: a support agent’s day, then compliance', () => {
     }
     const html = await page.content();
     assert.ok(!html.includes(EMAIL) && !html.includes('7946') && !html.includes('Lovelace'), 'no clear contact or identity value anywhere in the page');
+    // Junior support may not change a trader's details: no edit form.
+    assert.equal(await page.getByTestId('trader-edit').count(), 0);
     // No KYC or risk badge in the header either.
     assert.doesNotMatch((await page.getByTestId('profile-badges').textContent()) ?? '', /KYC|risk/);
   });
@@ -227,7 +235,37 @@ describe('traders: a support agent’s day, then compliance', () => {
     await page.screenshot({ path: '/tmp/traders-profile.png', fullPage: true });
   });
 
+  it('a senior agent corrects the phone number with a reason and step-up; the new value is stored and the change audited by field name', async () => {
+    await useSession(sidCookie);
+    await page.goto(`${server.baseUrl}/traders/${traderId}`);
+    const edit = page.getByTestId('trader-edit');
+    await edit.locator('summary').click();
+    await edit.getByLabel('Phone').fill('+44 20 7946 0000');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    // A reason is required before anything is sent.
+    await edit.getByText('Give the reason for the change').waitFor();
+    await edit.getByLabel('Reason').fill('Trader called from the number on file; verified by video');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    const stepUp = page.getByTestId('step-up-dialog');
+    await stepUp.or(edit.getByText('Saved.')).first().waitFor();
+    if (await stepUp.isVisible()) {
+      await waitForStepAfter(sidStep);
+      await stepUp.getByLabel('6-digit code').fill(totpFor(sid.secret).generate());
+      await stepUp.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await edit.getByText('Saved.').waitFor();
+    // Stored under the new value: the phone's blind index now finds the trader by the corrected number.
+    const c = server.app.container;
+    const row = await c.db.system.selectFrom('trader').select(['phone_bidx']).where('id', '=', traderId).executeTakeFirstOrThrow();
+    assert.deepEqual(Buffer.from(row.phone_bidx), Buffer.from(c.vault.blindIndex('trader.phone', '+44 20 7946 0000')));
+    const rows = await c.db.system.selectFrom('audit_event').select(['action', 'fields']).where('action', '=', 'trader.update').execute();
+    assert.equal(rows.length, 1);
+    assert.deepEqual(rows[0]!.fields, ['phone']);
+    await shot(page, 'traders-04-senior-edit', { fromTop: true });
+  });
+
   it('compliance may filter the list by risk and KYC state (junior support was not offered these filters)', async () => {
+    await useSession(coraCookie);
     await page.goto(`${server.baseUrl}/traders`);
     await page.getByTestId('trader-list').locator('tbody tr').first().waitFor();
     await page.getByLabel('Risk').selectOption('high');

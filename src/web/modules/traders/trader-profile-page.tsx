@@ -15,6 +15,7 @@ import { ExchangeSection } from '../exchange/exchange-section.js';
 import { TraderTicketsSection } from '../support/trader-tickets-section.js';
 import { KYC_BADGES, KYC_LABELS, RISK_BADGES, STATUS_BADGES } from './trader-badges.js';
 import { FieldFacts, FieldValue, hasField, RevealProvider, type FieldName } from './trader-fields.js';
+import { TraderEditDetails } from './trader-edit-details.js';
 import { TraderNotesSection } from './trader-notes-section.js';
 import { TraderTimelineSection } from './trader-timeline-section.js';
 import { useTraderProfile } from './traders.api.js';
@@ -92,6 +93,7 @@ function Profile({ profile }: { profile: ProfileView }) {
             <dt>Customer since</dt>
             <dd className="mono">{f.createdAt ? `${formatUtc(f.createdAt).slice(0, 10)}` : '—'}</dd>
           </dl>
+          <TraderEditDetails view={view} />
         </section>
         {profile.sections.map((s) => (
           <SectionPanel key={s} section={s} profile={profile} />

@@ -10,6 +10,7 @@ import {
   TimelinePage,
   TraderNotes,
   TraderPage,
+  TraderView,
   type KYC_STATES,
   type RISK_LEVELS,
   type SEARCH_KINDS,
@@ -92,6 +93,18 @@ export function useAddTraderNote(id: string) {
   return useMutation({
     mutationFn: (body: string) => apiRequest('POST', `/api/v1/traders/${tid(id)}/notes`, { body: { body }, schema: NewTraderNoteResult }),
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: traderKeys.notes(id) }), qc.invalidateQueries({ queryKey: ['traders', id, 'timeline'] })]),
+  });
+}
+
+/** What the edit form sends: only the fields the agent filled in, and the reason. */
+export type TraderEdit = Partial<Record<'legalName' | 'email' | 'phone' | 'country' | 'dateOfBirth', string>> & { reason: string };
+
+/** Changes a trader's details (reason and step-up; the step-up dialog is shown by api.ts when needed). */
+export function useUpdateTrader(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TraderEdit) => apiRequest('PATCH', `/api/v1/traders/${tid(id)}`, { body, schema: TraderView }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: traderKeys.profile(id) }),
   });
 }
 
