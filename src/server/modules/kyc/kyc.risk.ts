@@ -36,6 +36,17 @@ export const DEFAULT_SETTINGS: KycSettings = {
   refreshYears: { high: 1, medium: 2, low: 3 },
 };
 
+/** Settings in their stored form: lists de-duplicated and sorted, refresh periods in a fixed key order. */
+export function normaliseSettings(s: KycSettings): KycSettings {
+  const sorted = <T extends string>(xs: readonly T[]) => [...new Set(xs)].sort();
+  return {
+    blockedCountries: sorted(s.blockedCountries),
+    highRiskCountries: sorted(s.highRiskCountries),
+    highRiskActivities: sorted(s.highRiskActivities),
+    refreshYears: { low: s.refreshYears.low, medium: s.refreshYears.medium, high: s.refreshYears.high },
+  };
+}
+
 export const POINTS = {
   highRiskCountry: 35,
   pep: 50,

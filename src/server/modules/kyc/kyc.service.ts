@@ -45,7 +45,7 @@ import type { ScreeningFacts, ScreeningForKyc } from '../screening/model.js';
 import type { Member, TradersService } from '../traders/index.js';
 import { checkDocument, MAX_DOCUMENTS_PER_CASE, renderWatermarked, type CheckedDocument } from './kyc.documents.js';
 import * as repo from './kyc.repository.js';
-import { DEFAULT_SETTINGS, nextReviewAt, rate, SLA_HOURS, type Rating } from './kyc.risk.js';
+import { DEFAULT_SETTINGS, nextReviewAt, normaliseSettings, rate, SLA_HOURS, type Rating } from './kyc.risk.js';
 
 export const KYC_HIGH_RISK_KIND = 'kyc.high_risk_approval';
 /** A refresh task opens this long before the review is due. */
@@ -106,7 +106,7 @@ export function createKycService(d: KycDeps) {
 
   async function settingsIn(tx: AuditedTx): Promise<{ settings: KycSettings; version: number; row: Awaited<ReturnType<typeof repo.latestSettings>> }> {
     const row = await repo.latestSettings(tx);
-    if (!row) return { settings: DEFAULT_SETTINGS, version: 0, row };
+    if (!row) return { settings: normaliseSettings(DEFAULT_SETTINGS), version: 0, row };
     const parsed = KycSettingsSchema.safeParse(row.settings);
     // A stored version that no longer parses is a bug, not a reason to run without jurisdiction rules.
     if (!parsed.success) throw new Error('kyc_settings_version: the stored settings do not parse');
@@ -412,7 +412,15 @@ export function createKycService(d: KycDeps) {
     async upload(ctx: ActorContext, member: Member, id: string, input: { type: DocumentTypeCode; personId: string | null; files: UploadedFile[] }): Promise<CaseDocument[]> {
       // Checked before the transaction: parsing a PDF must not hold a connection or an audit lane.
       const checked: CheckedDocument[] = [];
-      for (const f of input.files) checked.push(await checkDocument({ filename: f.filename, declaredType: f.mimetype, content: f.content }));
+      try {
+        for (const f of input.files) checked.push(await checkDocument({ filename: f.filename, declaredType: f.mimetype, content: f.content }));
+      } catch (err) {
+        // A refused file (polyglot, lying type, oversized) is a security signal: recorded, naming the rule, never the content.
+        if (err instanceof AppError) {
+          await d.record(ctx, { action: 'kyc.document_upload', target: { type: 'kyc_case', id }, fields: ['document.refused'] }, 'error', err.code);
+        }
+        throw err;
+      }
       return d.audited(ctx, { action: 'kyc.document_upload', target: { type: 'kyc_case', id }, fields: ['document.content', 'document.filename'] }, async (tx, ev) => {
         const { row, key } = await openCase(tx, member, id, { lock: true });
         if (row.state !== 'draft' && row.state !== 'more_info_needed' && !(row.state === 'in_review' && (input.type === 'source_of_funds' || input.type === 'source_of_wealth'))) {
@@ -647,12 +655,7 @@ export function createKycService(d: KycDeps) {
 
     /** Stores a new settings version (who, why); audited `kyc.settings_update` naming the lists that changed. */
     async updateSettings(ctx: ActorContext, member: Member, settings: KycSettings, reason: string) {
-      const clean: KycSettings = {
-        blockedCountries: [...new Set(settings.blockedCountries)].sort(),
-        highRiskCountries: [...new Set(settings.highRiskCountries)].sort(),
-        highRiskActivities: [...new Set(settings.highRiskActivities)].sort(),
-        refreshYears: settings.refreshYears,
-      };
+      const clean = normaliseSettings(settings);
       return d.audited(ctx, { action: 'kyc.settings_update', target: { type: 'kyc_settings' }, reason }, async (tx, ev) => {
         // Serialises concurrent edits: the second writer gets a unique-key conflict on the version, not a lost update.
         const before = await settingsIn(tx);
