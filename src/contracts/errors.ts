@@ -38,6 +38,10 @@ export const ErrorCode = {
   inboundNotConfigured: 'inbound_not_configured',
   webhookSignatureInvalid: 'webhook_signature_invalid',
   webhookReplayed: 'webhook_replayed',
+  // Sanctions, PEP and wallet lists (modules/screening/lists)
+  listMalformed: 'list_malformed',
+  listShrinkRefused: 'list_shrink_refused',
+  listSyncFailed: 'list_sync_failed',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
