@@ -18,7 +18,9 @@ import { systemContext, type ActorContext } from '../platform/http/request-conte
 import { runServe } from '../main.js';
 import { progress } from './progress.js';
 import { registerExchangeCommands } from '../modules/exchange/exchange.cli.js';
+import { registerKycCommands } from '../modules/kyc/kyc.cli.js';
 import { registerConsentCommands } from '../modules/consent/consent.cli.js';
+import { registerListsCommands } from '../modules/screening/lists/lists.cli.js';
 
 function config(): Config {
   try {
@@ -293,7 +295,11 @@ demo
 
 registerConsentCommands(program, { withContainer, cliActor, fail });
 
+registerListsCommands(program, { withContainer, cliActor, fail });
+
 registerExchangeCommands(program, { withContainer, cliActor, fail });
+
+registerKycCommands(program, { withContainer, cliActor });
 
 try {
   await program.parseAsync(process.argv);
