@@ -150,7 +150,9 @@ export async function apiDownload(path: string, signal?: AbortSignal): Promise<A
 /** The session cookie goes along (same origin), the CSRF token on state-changing methods; errors become ApiErrors. */
 async function send(method: Method, path: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
   const headers: Record<string, string> = { accept };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // FormData (file uploads) sets its own multipart content type and boundary.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let res: Response;
@@ -161,7 +163,7 @@ async function send(method: Method, path: string, accept: string, body: unknown,
       credentials: 'same-origin',
       cache: 'no-store',
       redirect: 'error',
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? null : form ? (body as FormData) : JSON.stringify(body),
       signal: signal ?? null,
     });
   } catch (err) {

@@ -26,6 +26,9 @@ import { MarketingPage } from './modules/marketing/marketing-page.js';
 import { UnsubscribePage } from './modules/consent/unsubscribe-page.js';
 import { SupportInboxPage } from './modules/support/support-inbox-page.js';
 import { TicketPage } from './modules/support/ticket-page.js';
+import { KycCasePage } from './modules/kyc/kyc-case-page.js';
+import { KycQueuePage } from './modules/kyc/kyc-queue-page.js';
+import { KycSettingsPage } from './modules/kyc/kyc-settings-page.js';
 import { CannedRepliesPage } from './modules/support/canned-page.js';
 import { TradersPage } from './modules/traders/traders-page.js';
 import { TraderProfilePage } from './modules/traders/trader-profile-page.js';
@@ -44,6 +47,7 @@ const SECTION_PAGES: Partial<Record<string, ReactNode>> = {
   audit: <AuditPage />,
   marketing: <MarketingPage />,
   support: <SupportInboxPage />,
+  kyc: <KycQueuePage />,
   traders: <TradersPage />,
   settings: <SettingsPage />,
   staff: <StaffPage />,
@@ -114,6 +118,8 @@ export const routes: RouteObject[] = [
                   { path: 'traders/:id/timeline', element: <TraderTimelinePage /> },
                   { path: 'support/tickets/:id', element: <TicketPage /> },
                   { path: 'support/canned', element: <CannedRepliesPage /> },
+                  { path: 'kyc/cases/:id', element: <KycCasePage /> },
+                  { path: 'kyc/settings', element: <KycSettingsPage /> },
                   { path: 'settings/exchange', element: <ExchangeSettingsPage /> },
                   { path: 'staff/invitations', element: <InvitationsPage /> },
                   { path: 'staff/alerts', element: <AlertsPage /> },

@@ -146,11 +146,11 @@ describe('first administrator: bootstrap, sign-in and the shell', () => {
   });
 
   it('shows a neutral page for sections not built yet', async () => {
-    // KYC arrives with issue 5; until then its page says so.
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'KYC', exact: true }).click();
+    // Monitoring is not built yet (KYC arrived with issue 5); its page says so.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Monitoring', exact: true }).click();
     await page.getByTestId('not-available').waitFor();
-    assert.equal(new URL(page.url()).pathname, '/kyc');
-    assert.equal(await page.getByRole('link', { name: 'KYC', exact: true }).getAttribute('aria-current'), 'page');
+    assert.equal(new URL(page.url()).pathname, '/monitoring');
+    assert.equal(await page.getByRole('link', { name: 'Monitoring', exact: true }).getAttribute('aria-current'), 'page');
     await shot(page, '09-shell-not-available');
   });
 

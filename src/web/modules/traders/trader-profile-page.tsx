@@ -14,6 +14,7 @@ import { SectionErrorPanel } from '../errors/error-pages.js';
 import { ExchangeSection } from '../exchange/exchange-section.js';
 import { TraderTicketsSection } from '../support/trader-tickets-section.js';
 import { KYC_BADGES, KYC_LABELS, RISK_BADGES, STATUS_BADGES } from './trader-badges.js';
+import { TraderKycCases } from '../kyc/trader-kyc-section.js';
 import { FieldFacts, FieldValue, hasField, RevealProvider, type FieldName } from './trader-fields.js';
 import { TraderEditDetails } from './trader-edit-details.js';
 import { TraderNotesSection } from './trader-notes-section.js';
@@ -179,6 +180,7 @@ function SectionPanel({ section, profile }: { section: ProfileSection; profile: 
             <dt>State</dt>
             <dd>{profile.kyc ? <span className={KYC_BADGES[profile.kyc.state] ?? 'badge'}>{KYC_LABELS[profile.kyc.state]}</span> : '—'}</dd>
           </dl>
+          <TraderKycCases traderId={id} />
         </Panel>
       );
     case 'risk':
