@@ -104,7 +104,8 @@ function toRef(v: repo.VersionRow): ListVersionRef {
 
 /** A ListParseError as the API's problem: 422 with the problem and its position, never a 500. */
 function malformed(e: ListParseError): AppError {
-  return new AppError(ErrorCode.listMalformed, 422, e.message, { detail: e.position ?? undefined });
+  // The message already names the position ("… (sdn.csv line 5)"): the operator sees both in one line.
+  return new AppError(ErrorCode.listMalformed, 422, e.message);
 }
 
 /** Creates the lists service. */

@@ -79,10 +79,13 @@ export function streamXml(bytes: Uint8Array, file: string, opts: XmlStreamOption
   }
   if (recordDone) throw recordDone;
   if (failure) {
-    // saxes messages start with "file:line:column: "; we state the position our own way.
-    const msg = failure.message.replace(/^[^:]*:\d+:\d+:\s*/, '');
+    // saxes messages start with "[file:]line:column: "; we state the position our own way.
+    const m = /^(?:[^:\d][^:]*:)?(\d+):(\d+):\s*/.exec(failure.message);
+    const msg = m ? failure.message.slice(m[0].length) : failure.message;
     const truncated = /unclosed|unexpected end|document must contain a root/i.test(msg) ? ' — the file looks cut off' : '';
-    throw new ListParseError(`${file} is not well-formed XML: ${msg}${truncated}`, `${file} line ${parser.line}, column ${parser.column + 1}`);
+    const line = m ? Number(m[1]) : parser.line;
+    const column = m ? Number(m[2]) : parser.column + 1;
+    throw new ListParseError(`${file} is not well-formed XML: ${msg}${truncated}`, `${file} line ${line}, column ${column}`);
   }
   if (!root) throw new ListParseError(`${file} holds no XML element`, file);
   const r = root as { name: string; attrs: Record<string, string> };
