@@ -9,6 +9,7 @@
 import { defineFieldPolicy, type AnyFieldSpec } from './platform/authz/field-policy.js';
 import { API_KEY_FIELDS, BALANCE_FIELDS, ORDER_FIELDS, SECURITY_EVENT_FIELDS, SECURITY_SETTINGS_FIELDS, TRADE_FIELDS, TRANSFER_FIELDS } from './modules/exchange/exchange.fields.js';
 import { TICKET_CONTACT_FIELDS } from './modules/support/support.fields.js';
+import { KYC_CASE_FIELDS, KYC_DOCUMENT_FIELDS } from './modules/kyc/kyc.fields.js';
 import { TRADER_FIELDS } from './modules/traders/traders.fields.js';
 
 export interface RegistryEntry {
@@ -69,6 +70,8 @@ export const FIELD_REGISTRY: readonly RegistryEntry[] = [
   { record: 'Ticket contact', storedIn: 'derived from the trader profile (not stored again)', access: 'field policy', fields: TICKET_CONTACT_FIELDS },
   { record: 'Ticket messages and attachments', storedIn: 'ticket, ticket_message, ticket_attachment: encrypted under the trader key', access: 'permission', fields: TICKET_MESSAGE },
   { record: 'Trader notes', storedIn: 'trader_note: encrypted under the trader key', access: 'permission', fields: TRADER_NOTE },
+  { record: 'KYC case', storedIn: 'kyc_case, kyc_case_event: questionnaire, risk factors, reasons and provider results encrypted under the trader key', access: 'permission', fields: KYC_CASE_FIELDS },
+  { record: 'KYC documents', storedIn: 'kyc_document: content and file name encrypted under the trader key (images stripped of metadata first)', access: 'permission', fields: KYC_DOCUMENT_FIELDS },
   { record: 'Consent', storedIn: 'consent_event (append-only), consent_current', access: 'permission', fields: CONSENT },
   { record: 'Staff member', storedIn: 'staff, staff_session, webauthn_credential: e-mail and TOTP secret encrypted with the field ring', access: 'permission', fields: STAFF },
 ];
