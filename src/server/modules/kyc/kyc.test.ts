@@ -28,7 +28,7 @@ function trader(over: Partial<SyntheticTrader>): SyntheticTrader {
 }
 
 const ROLES = ['support_junior', 'support_senior', 'marketing', 'compliance_officer', 'compliance_senior'] as const;
-type Role = (typeof ROLES)[number] | 'officer_b';
+type Role = (typeof ROLES)[number] | 'officer_b' | 'archivist';
 
 describe('kyc cases', () => {
   let t: TestApp;
@@ -47,7 +47,7 @@ describe('kyc cases', () => {
     }
     return s;
   };
-  const call = async (role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+  const call = async (role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) => {
     const s = await as(role);
     return t.app.inject({ method, url, headers: s.headers, remoteAddress: s.ip, ...(payload ? { payload } : {}) });
   };
@@ -88,6 +88,11 @@ describe('kyc cases', () => {
       members.set(role, await createMember(t, clock, { email: `${role}@bank.test`, roles: [role], displayName: `M ${role}`, key: role === 'compliance_senior' }));
     }
     members.set('officer_b', await createMember(t, clock, { email: 'officer_b@bank.test', roles: ['compliance_officer'], displayName: 'M officer_b' }));
+    // A custom role holding the download permission (no built-in role has it), on top of compliance officer.
+    const now = clock.now();
+    await t.container.db.system.insertInto('role').values({ name: 'kyc_download', created_at: now, updated_at: now }).execute();
+    await t.container.db.system.insertInto('role_permission').values({ role: 'kyc_download', permission: 'kyc.document.download' }).execute();
+    members.set('archivist', await createMember(t, clock, { email: 'archivist@bank.test', roles: ['compliance_officer', 'kyc_download'], displayName: 'M archivist' }));
     const make = (over: Partial<SyntheticTrader>) => t.container.demo.createTrader(systemContext('test'), trader(over));
     ids.ada = await make({ accountRef: 'ACC-KYC-ADA', legalName: 'Ada Lovelace', country: 'GB', kycState: 'not_started' });
     ids.bob = await make({ accountRef: 'ACC-KYC-BOB', legalName: 'Bob Builder', country: 'DE', kycState: 'not_started' });
@@ -205,6 +210,17 @@ describe('kyc cases', () => {
       expectProblem(await call('compliance_senior', 'GET', `/api/v1/kyc/cases/${caseA}/documents/${docA}/download`), 403, 'forbidden');
     });
 
+    it('a member granted kyc.document.download gets the original (metadata-free) as an attachment, audited', async () => {
+      const res = await call('archivist', 'GET', `/api/v1/kyc/cases/${caseA}/documents/${docA}/download`);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers['content-disposition']), /^attachment; filename="passport-ada.jpg"/);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      assert.ok(res.rawPayload.equals(JPEG), 'the stored original is the picture without its metadata');
+      await expectAudited(t, { action: 'kyc.document_download', outcome: 'ok', targetId: docA, actorId: members.get('archivist')!.id });
+      expectProblem(await call('archivist', 'GET', `/api/v1/kyc/cases/${caseB}/documents/${docA}/download`), 404, 'not_found');
+      expectProblem(await call('archivist', 'GET', `/api/v1/kyc/cases/${caseA}/documents/not-an-id/download`), 404, 'not_found');
+    });
+
     it("IDOR: another case's document, a random or malformed document id are 404 on view and download", async () => {
       expectProblem(await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${caseB}/documents/${docA}/view`), 404, 'not_found');
       expectProblem(await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${caseA}/documents/${crypto.randomUUID()}/view`), 404, 'not_found');
@@ -220,6 +236,32 @@ describe('kyc cases', () => {
         assert.equal((await upload('support_senior', caseB, 'other', five)).statusCode, 201);
       }
       expectProblem(await upload('support_senior', caseB, 'other', [{ filename: 'one-more.png', type: 'image/png', content: PNG }]), 413, 'payload_too_large');
+    });
+  });
+
+  describe('KYB: directors and UBOs', () => {
+    it('lists the persons with ownership, links a UBO declaration to its owner, refuses another trader\'s person (400)', async () => {
+      const persons = [
+        { role: 'director' as const, name: 'Dana Director', dateOfBirth: '1970-01-01', nationality: 'GB', ownershipPct: null },
+        { role: 'ubo' as const, name: 'Uma Owner', dateOfBirth: '1975-05-05', nationality: 'DE', ownershipPct: '40.00' },
+      ];
+      const biz = await t.container.demo.createTrader(systemContext('test'), trader({ accountRef: 'ACC-KYB-1', kind: 'business', persons, registrationNumber: 'HRB 12345', country: 'DE', kycState: 'not_started' }));
+      const other = await t.container.demo.createTrader(systemContext('test'), trader({ accountRef: 'ACC-KYB-2', kind: 'business', persons, registrationNumber: 'HRB 999', country: 'DE' }));
+      const created = (await call('support_senior', 'POST', '/api/v1/kyc/cases', { traderId: biz })).json() as CaseView;
+      assert.equal(created.case.kind, 'business');
+      assert.deepEqual(created.persons.map((p) => [p.role, p.ownershipPct, p.declared]), [['director', null, false], ['ubo', 40, false]]);
+      assert.ok(['incorporation', 'registry_extract', 'ubo_declaration', 'questionnaire'].every((m) => created.missing.includes(m)));
+      const ubo = created.persons.find((p) => p.role === 'ubo')!;
+      const otherPerson = await t.container.db.system.selectFrom('trader_person').select('id').where('trader_id', '=', other).executeTakeFirstOrThrow();
+      for (const personId of [otherPerson.id, crypto.randomUUID(), 'not-a-uuid']) {
+        expectProblem(await upload('support_senior', created.case.id, 'ubo_declaration', [{ filename: 'ubo.pdf', type: 'application/pdf', content: await pdf() }], { personId }), 400, 'validation_failed');
+      }
+      const ok = await upload('support_senior', created.case.id, 'ubo_declaration', [{ filename: 'ubo.pdf', type: 'application/pdf', content: await pdf(2, 'UBO declaration') }], { personId: ubo.id });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const v = (await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${created.case.id}`)).json() as CaseView;
+      assert.equal(v.persons.find((p) => p.id === ubo.id)!.declared, true);
+      assert.ok(!v.missing.includes('ubo_declaration'));
+      assert.equal(v.documents[0]!.pages, 2);
     });
   });
 
@@ -475,6 +517,19 @@ describe('kyc cases', () => {
       assert.ok(open, 'the open case was raised to urgent');
       const v = (await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${open.id}`)).json() as CaseView;
       assert.ok(v.history.some((h) => h.kind === 'jurisdiction_change' && /BY, on the blocked-jurisdiction list/.test(h.reason ?? '')));
+    });
+  });
+
+  describe('address change (the trader module\'s screened-field hook)', () => {
+    it('a change of country to a blocked one through PATCH /api/v1/traders/:id opens an urgent change case', async () => {
+      const id = await t.container.demo.createTrader(systemContext('test'), trader({ accountRef: 'ACC-KYC-MOVE', country: 'PT', kycState: 'approved' }));
+      const res = await call('support_senior', 'PATCH', `/api/v1/traders/${id}`, { country: 'CU', reason: 'Trader reported a new address' });
+      assert.equal(res.statusCode, 200, res.body);
+      const cases = (await call('compliance_officer', 'GET', `/api/v1/traders/${id}/kyc`)).json() as { cases: { id: string; purpose: string; priority: string; state: string }[] };
+      assert.equal(cases.cases.length, 1);
+      assert.deepEqual([cases.cases[0]!.purpose, cases.cases[0]!.priority, cases.cases[0]!.state], ['change', 'urgent', 'submitted']);
+      const v = (await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${cases.cases[0]!.id}`)).json() as CaseView;
+      assert.ok(v.history.some((h) => /Country changed to CU, on the blocked-jurisdiction list/.test(h.reason ?? '')));
     });
   });
 
