@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../../../../../test/helpers/test-ap
 import { FakeClock } from '../../../platform/clock.js';
 import { systemContext } from '../../../platform/http/request-context.js';
 import type { ListEntity } from '../model.js';
-import type { ActivatedEvent } from './index.js';
+import { createListsService, listsSettingsFrom, type ActivatedEvent } from './index.js';
 import { SKIP_SAMPLES, sample } from './test-support/data.js';
 
 const ctx = systemContext('test:lists');
@@ -125,6 +125,39 @@ describe('lists service', { skip: SKIP_SAMPLES }, () => {
     assert.equal(s.ageDays, 8);
     assert.equal(s.stale, true);
     assert.ok(s.lastError, 'the last failed attempt is shown');
+  });
+
+  test('a version imported by another process reaches this one through refresh(), with its stored delta', async () => {
+    const c = t.container;
+    // A second service on the same database stands in for `bulwark lists import` run beside the server.
+    const other = createListsService({
+      audited: c.audited,
+      auditedRead: c.writer.auditedRead,
+      record: (cx, spec, outcome, code) => c.writer.record(cx, spec, outcome, code ?? null),
+      clock,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      settings: listsSettingsFrom(c.config.lists),
+    });
+    await c.lists.activeEntities(ctx); // this process knows the current versions
+    const seen = events.length;
+    const r = await other.importFiles(ctx, set17(), { origin: 'file', allowShrink: true });
+    assert.equal(r.status, 'imported');
+    assert.equal(events.length, seen, 'not told yet: another process imported it');
+    assert.equal(await c.lists.refresh(ctx), 1);
+    const e = events.at(-1)!;
+    assert.equal(e.version.id, r.version.id);
+    assert.equal(e.previous?.version, r.version.version - 1);
+    assert.equal(e.delta.added.length, r.delta.added);
+    assert.equal(await c.lists.refresh(ctx), 0, 'told once');
+  });
+
+  test('a failing listener is logged; the import stays', async () => {
+    t.container.lists.onActivated(() => {
+      throw new Error('listener down');
+    });
+    const r = await t.container.lists.importFiles(ctx, [{ name: 'un.xml', bytes: readFileSync(sample('un_consolidated/2026-02-27/consolidated.xml')) }], { origin: 'file' });
+    assert.equal(r.status, 'imported');
+    assert.equal((await t.container.lists.activeEntities(ctx)).versions.some((v) => v.id === r.version.id), true);
   });
 
   test('an unknown or malformed version id is a 404', async () => {
