@@ -1,6 +1,6 @@
-// Browser test of a KYC review, in Debian's Chromium, against the real server under its strict CSP: a support
-// senior has opened a case and uploaded the documents (a passport photo carrying EXIF GPS, a utility bill, a
-// selfie) and submitted it; a compliance officer finds it in the queue, takes it, opens the passport in the
+// Browser test of a KYC review, in Debian's Chromium, against the real server under its strict CSP: a case was
+// opened with a passport photo carrying EXIF GPS and a utility bill; a support senior uploads the selfie in the
+// browser and submits the case; a compliance officer finds it in the queue, takes it, opens the passport in the
 // watermarked viewer (a PDF rendered by the server for them), sees the metadata was removed and the risk factors,
 // and approves with a reason. A junior support agent cannot open the document (403, audited), and a support
 // senior sees the document list without a way to open one.
@@ -71,7 +71,6 @@ describe('kyc: a compliance officer reviews an upload and approves', () => {
     const docs: [string, string, string, Buffer][] = [
       ['government_id', 'passport.jpg', 'image/jpeg', jpegWithMetadata()],
       ['proof_of_address', 'utility-bill.pdf', 'application/pdf', await pdf(1, 'Utility bill, 1 Analytical Row, London')],
-      ['selfie', 'selfie.png', 'image/png', PNG],
     ];
     for (const [type, filename, ct, content] of docs) {
       const body = multipart({ type }, [{ filename, type: ct, content }]);
@@ -79,12 +78,25 @@ describe('kyc: a compliance officer reviews an upload and approves', () => {
       assert.equal(res.statusCode, 201, res.body);
       if (type === 'government_id') docId = (res.json() as { documents: { id: string }[] }).documents[0]!.id;
     }
-    await call('POST', `/api/v1/kyc/cases/${caseId}/submit`);
     // Browser sessions: same IP and user agent as the browser's requests (sessions are bound to both).
     for (const m of [officer, junior, senior]) cookies.set(m.id, (await signInAs(server.app, m, systemClock, UA, '127.0.0.1')).cookie);
     page = await openBrowser(log, { contextOptions: { userAgent: UA } });
   });
   after(async () => closeAll(page, server));
+
+  it('a support senior uploads the selfie in the browser and submits the case', async () => {
+    await useSession(senior);
+    await page.goto(`${server.baseUrl}/kyc/cases/${caseId}`);
+    await page.getByTestId('kyc-case').waitFor();
+    assert.match((await page.getByRole('status').filter({ hasText: 'Still missing' }).textContent()) ?? '', /selfie/);
+    await page.getByLabel('Document type').selectOption('selfie');
+    await page.getByLabel(/^Files/).setInputFiles({ name: 'selfie.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.locator('[data-document]').filter({ hasText: 'selfie.png' }).waitFor();
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await page.getByTestId('case-state').getByText('submitted').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'View' }).count(), 0, 'a support senior cannot open documents');
+  });
 
   it('the officer finds the case in the queue and takes it', async () => {
     await useSession(officer);
