@@ -55,6 +55,8 @@ const WEBHOOK_SKEW_MS = 5 * 60_000;
 
 export interface KycDeps {
   audited: Audited;
+  /** audited() for pure reads (AuditWriter.auditedRead: a read-only transaction beside the lanes); defaults to audited. */
+  auditedRead?: Audited | undefined;
   /** Records an event without a transaction (refused webhooks). */
   record: (ctx: ActorContext, spec: AuditSpec, outcome: AuditOutcome, errorCode?: string | null) => Promise<void>;
   vault: Vault;
@@ -103,6 +105,8 @@ type EddState = Partial<Record<EddItem, { done: boolean; by: string | null; byNa
 /** Creates the KYC service. */
 export function createKycService(d: KycDeps) {
   const now = () => d.clock.now();
+  // Pure reads (queue, case, a trader's cases, settings, a document view) take the read path.
+  const read: Audited = d.auditedRead ?? d.audited;
 
   async function settingsIn(tx: AuditedTx): Promise<{ settings: KycSettings; version: number; row: Awaited<ReturnType<typeof repo.latestSettings>> }> {
     const row = await repo.latestSettings(tx);
@@ -354,7 +358,7 @@ export function createKycService(d: KycDeps) {
     /** The queue: open (or filtered) cases with state, risk, assignee and SLA; audited `kyc.case_list`. */
     async list(ctx: ActorContext, member: Member, q: CaseListQuery): Promise<CaseSummary[]> {
       const filters = (['purpose', 'overdue'] as const).filter((k) => q[k] !== undefined).map((k) => `filter.${k}`);
-      return d.audited(ctx, { action: 'kyc.case_list', target: { type: 'kyc_case' }, fields: [`filter.state.${q.state}`, `filter.assignee.${q.assignee}`, ...filters] }, async (tx) => {
+      return read(ctx, { action: 'kyc.case_list', target: { type: 'kyc_case' }, fields: [`filter.state.${q.state}`, `filter.assignee.${q.assignee}`, ...filters] }, async (tx) => {
         const assignee = q.assignee === 'me' ? { kind: 'me' as const, id: member.id } : { kind: q.assignee };
         const rows = await repo.listCases(tx, { state: q.state, assignee, purpose: q.purpose, overdueAt: q.overdue === 'true' ? now() : undefined, limit: q.limit });
         return rows.map(summary);
@@ -363,7 +367,7 @@ export function createKycService(d: KycDeps) {
 
     /** A trader's cases (profile KYC panel); audited `trader.kyc_view`. */
     async ofTrader(ctx: ActorContext, member: Member, traderId: string): Promise<CaseSummary[]> {
-      return d.audited(ctx, { action: 'trader.kyc_view', target: { type: 'trader', id: traderId } }, async (tx) => {
+      return read(ctx, { action: 'trader.kyc_view', target: { type: 'trader', id: traderId } }, async (tx) => {
         const t = await d.traders.openSection(tx, member, traderId, 'kyc');
         return (await repo.casesOfTrader(tx, t.id)).map(summary);
       });
@@ -372,7 +376,7 @@ export function createKycService(d: KycDeps) {
     /** One case with documents, questionnaire, rating, EDD, provider result and history; audited `kyc.case_view`. */
     async get(ctx: ActorContext, member: Member, id: string): Promise<CaseView> {
       const fields = ['case.profile', 'case.risk_factors', 'case.history.reason', 'document.filename', 'provider.result'];
-      return d.audited(ctx, { action: 'kyc.case_view', target: { type: 'kyc_case', id }, fields }, (tx) => view(tx, member, id));
+      return read(ctx, { action: 'kyc.case_view', target: { type: 'kyc_case', id }, fields }, (tx) => view(tx, member, id));
     },
 
     /** Opens a case for a trader (jurisdiction check first: a blocked country is refused, with the reason recorded). */
@@ -465,7 +469,7 @@ export function createKycService(d: KycDeps) {
 
     /** A document rendered into a watermarked PDF for this viewer; audited `kyc.document_view`. */
     async viewDocument(ctx: ActorContext, member: Member, caseId: string, docId: string): Promise<Uint8Array> {
-      const doc = await d.audited(ctx, { action: 'kyc.document_view', target: { type: 'kyc_case', id: caseId }, fields: ['document.content'] }, async (tx, ev) => {
+      const doc = await read(ctx, { action: 'kyc.document_view', target: { type: 'kyc_case', id: caseId }, fields: ['document.content'] }, async (tx, ev) => {
         const { row, key } = await openCase(tx, member, caseId);
         if (!isUuid(docId)) throw docNotFound();
         const x = await repo.findDocument(tx, row.id, docId.toLowerCase());
@@ -479,7 +483,7 @@ export function createKycService(d: KycDeps) {
 
     /** The original file (separate permission, step-up); audited `kyc.document_download`. */
     async downloadDocument(ctx: ActorContext, member: Member, caseId: string, docId: string): Promise<{ filename: string; contentType: string; content: Buffer }> {
-      return d.audited(ctx, { action: 'kyc.document_download', target: { type: 'kyc_case', id: caseId }, fields: ['document.content', 'document.filename'] }, async (tx, ev) => {
+      return read(ctx, { action: 'kyc.document_download', target: { type: 'kyc_case', id: caseId }, fields: ['document.content', 'document.filename'] }, async (tx, ev) => {
         const { row, key } = await openCase(tx, member, caseId);
         if (!isUuid(docId)) throw docNotFound();
         const x = await repo.findDocument(tx, row.id, docId.toLowerCase());
@@ -647,7 +651,7 @@ export function createKycService(d: KycDeps) {
 
     /** The jurisdiction and refresh settings in force; audited `kyc.settings_view`. */
     async getSettings(ctx: ActorContext) {
-      return d.audited(ctx, { action: 'kyc.settings_view', target: { type: 'kyc_settings' } }, async (tx) => {
+      return read(ctx, { action: 'kyc.settings_view', target: { type: 'kyc_settings' } }, async (tx) => {
         const s = await settingsIn(tx);
         return { settings: s.settings, version: s.version, changedByName: s.row?.changed_by_name ?? null, reason: s.row?.reason ?? 'Built-in defaults', changedAt: iso(s.row?.created_at ?? null) };
       });
