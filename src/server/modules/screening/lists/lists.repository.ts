@@ -1,32 +1,13 @@
 // Pure Kysely over list_version, list_entity, list_change and list_check; every function takes the audited
 // transaction handle. List data is public (no encryption); rows are only ever inserted.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { AuditedTx } from '../../../platform/audit/writer.js';
+import type { ListVersionTable } from '../../../platform/db/schema-screening-lists.js';
 import type { ListEntity, ListSource } from '../model.js';
 import type { DiffField } from './diff.js';
 
-export interface VersionRow {
-  id: string;
-  source: ListSource;
-  version: number;
-  format: string;
-  sha256: string;
-  file_names: string[];
-  byte_size: number;
-  published_at: Date | null;
-  imported_at: Date;
-  entity_count: number;
-  added_count: number;
-  removed_count: number;
-  changed_count: number;
-  previous_id: string | null;
-  origin: 'upload' | 'file' | 'sync';
-  origin_url: string | null;
-  actor_type: string;
-  actor_name: string | null;
-  warnings: string[];
-  shrink_allowed: boolean;
-}
+/** A stored version as the service uses it (the table's row, typed and without the actor id). */
+export type VersionRow = Omit<Selectable<ListVersionTable>, 'source' | 'byte_size' | 'warnings' | 'actor_id'> & { source: ListSource; byte_size: number; warnings: string[] };
 
 const VERSION_COLUMNS = [
   'id', 'source', 'version', 'format', 'sha256', 'file_names', 'byte_size', 'published_at', 'imported_at', 'entity_count', 'added_count',

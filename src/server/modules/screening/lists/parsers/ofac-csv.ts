@@ -56,7 +56,8 @@ function readRows(file: OfacCsvFile, role: OfacCsvRole): { line: number; cells: 
   return rows;
 }
 
-function kindOf(sdnType: string | null): EntityKind {
+/** OFAC's SDN_Type / sdnType → EntityKind (empty or "Entity": an organisation). */
+export function ofacKind(sdnType: string | null): EntityKind {
   switch (sdnType?.toLowerCase()) {
     case 'individual':
       return 'person';
@@ -96,7 +97,7 @@ export function parseOfacCsv(files: OfacCsvFile[]): ParsedList {
     if (builders.has(id)) throw new ListParseError(`entity ${id} appears twice`, `${prim.name} line ${line}`);
     const n = clean(name);
     if (!n) throw new ListParseError(`entity ${id} has no name`, `${prim.name} line ${line}`);
-    const b = new EntityBuilder(id, kindOf(clean(type)), n, unknown).topic('sanction');
+    const b = new EntityBuilder(id, ofacKind(clean(type)), n, unknown).topic('sanction');
     for (const p of (clean(program) ?? '').split(/\]\s*\[/)) b.program(p.replace(/^\[|\]$/g, ''));
     if (clean(vessFlag)) b.country(vessFlag);
     builders.set(id, b);

@@ -3,22 +3,10 @@
 // addressList, idList with "Digital Currency Address - XBT" ids, nationalityList, citizenshipList,
 // dateOfBirthList, placeOfBirthList). No sample of this format is in ../shared/data: the test uses a small file
 // written to the published schema. The ent_num is the uid, as in the CSV files, so versions compare across formats.
-import type { EntityKind, ParsedList } from '../../model.js';
+import type { ParsedList } from '../../model.js';
 import { EntityBuilder, ListParseError, UnknownCountries } from './common.js';
+import { ofacKind } from './ofac-csv.js';
 import { type XmlNode, child, children, descendants, streamXml, textOf } from './xml.js';
-
-function kindOf(t: string): EntityKind {
-  switch (t.toLowerCase()) {
-    case 'individual':
-      return 'person';
-    case 'vessel':
-      return 'vessel';
-    case 'aircraft':
-      return 'aircraft';
-    default:
-      return 'organization';
-  }
-}
 
 const fullName = (n: XmlNode) => [textOf(n, 'lastName'), textOf(n, 'firstName')].filter(Boolean).join(', ');
 
@@ -41,7 +29,7 @@ export function parseOfacXml(bytes: Uint8Array, file: string, consolidated: bool
       if (!id) throw new ListParseError('an sdnEntry has no uid', file);
       const name = fullName(n);
       if (!name) throw new ListParseError(`sdnEntry ${id} has no name`, file);
-      const b = new EntityBuilder(id, kindOf(textOf(n, 'sdnType')), name, unknown).topic('sanction');
+      const b = new EntityBuilder(id, ofacKind(textOf(n, 'sdnType')), name, unknown).topic('sanction');
       for (const p of children(child(n, 'programList'), 'program')) b.program(p.text);
       for (const a of children(child(n, 'akaList'), 'aka')) b.alias(fullName(a), textOf(a, 'category').toLowerCase() !== 'weak');
       for (const a of children(child(n, 'addressList'), 'address')) b.country(textOf(a, 'country'));
