@@ -263,6 +263,15 @@ describe('malformed and cut-off files', { skip: SKIP_SAMPLES }, () => {
     assert.match(posOf(() => parseListFiles([file('ofac_sdn/watchman_ofactest_17_entities/sdn.csv'), file('eu_fsf_sample/sample_eu_fsf.xml')])).message, /one list at a time/);
   });
 
+  test('XML entities declared in a DOCTYPE are never expanded (no billion laughs, no external files)', () => {
+    const wrap = (dtd: string, use: string) =>
+      Buffer.from(`<?xml version="1.0"?><!DOCTYPE x [${dtd}]><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER><FIRST_NAME>${use}</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`);
+    const bomb = wrap('<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">', '&b;');
+    assert.match(posOf(() => parseListFiles([{ name: 'b.xml', bytes: bomb }])).message, /undefined entity/);
+    const xxe = wrap('<!ENTITY x SYSTEM "file:///etc/passwd">', '&x;');
+    assert.match(posOf(() => parseListFiles([{ name: 'x.xml', bytes: xxe }])).message, /undefined entity/);
+  });
+
   test('the hash of a set is over its files in name order', () => {
     const a = file('ofac_sdn/watchman_ofactest_17_entities/sdn.csv');
     const b = file('ofac_sdn/watchman_ofactest_17_entities/alt.csv');
