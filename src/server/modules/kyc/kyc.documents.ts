@@ -25,6 +25,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { degrees, PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
 import { ErrorCode } from '../../../contracts/errors.js';
 import { AppError } from '../../platform/http/errors.js';
+import { cleanFilename } from '../support/index.js';
 
 /** Largest document accepted (bytes). */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -60,12 +61,6 @@ export interface CheckedDocument {
 const unsupported = (message: string) => new AppError(ErrorCode.unsupportedMediaType, 415, message, { fieldErrors: [{ path: 'body.file', message }] });
 const malformed = (message: string) => new AppError(ErrorCode.validation, 400, message, { fieldErrors: [{ path: 'body.file', message }] });
 
-/** A file name safe to store and to put in a header: no path, no control characters, at most 200 characters. */
-export function cleanFilename(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(-200);
-  return cleaned || 'document';
-}
 
 /** Checks one uploaded file (see the file comment) and returns what to store. */
 export async function checkDocument(input: { filename: string; declaredType: string | undefined; content: Buffer }): Promise<CheckedDocument> {

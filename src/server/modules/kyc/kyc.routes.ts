@@ -1,8 +1,7 @@
 // KYC/KYB routes: /api/v1/kyc/* (queue, cases, documents, decisions, EDD, settings, the provider webhook) and the
 // profile section /api/v1/traders/:id/kyc. Thin: validate, call one service function, present.
-import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorCode } from '../../../contracts/errors.js';
@@ -28,23 +27,15 @@ import {
 import type { Container } from '../../container.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
-import { verifyInbound } from '../support/index.js';
+import { contentDisposition, signedWebhookHooks } from '../support/index.js';
 import { memberOf } from '../traders/index.js';
-import { cleanFilename, MAX_DOCUMENT_BYTES, MAX_FILES_PER_UPLOAD } from './kyc.documents.js';
+import { MAX_DOCUMENT_BYTES, MAX_FILES_PER_UPLOAD } from './kyc.documents.js';
 import type { UploadedFile } from './kyc.service.js';
 
 // Any string: a malformed id is answered like a missing one (404), never 400 or 500.
 const IdParams = z.object({ id: z.string().max(64) });
 const DocParams = z.object({ id: z.string().max(64), docId: z.string().max(64) });
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The exact bytes of a signed provider webhook (set by that route only). */
-    kycRaw?: Buffer;
-    kycSignature?: string;
-  }
-}
 
 /** Reads a multipart upload into memory with hard limits (never to a temp file): one `type`, optional `personId`, files. */
 async function readUpload(req: FastifyRequest): Promise<{ type: DocumentTypeCode; personId: string | null; files: UploadedFile[] }> {
@@ -157,10 +148,9 @@ export function registerKycRoutes(t: TypedApp, c: Container): void {
     { config: { permission: 'kyc.document.download', stepUp: true }, schema: { tags, summary: 'The original file (separate permission, none of the built-in roles has it)', params: DocParams } },
     async (req, reply) => {
       const f = await c.kyc.downloadDocument(req.actor, memberOf(req), req.params.id, req.params.docId);
-      const name = cleanFilename(f.filename).replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_');
       return reply
         .header('content-type', f.contentType)
-        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-disposition', contentDisposition(f.filename, false))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', 'no-store')
@@ -209,32 +199,17 @@ export function registerKycRoutes(t: TypedApp, c: Container): void {
     '/api/v1/kyc/webhooks/provider',
     {
       config: { public: true, rateLimit: { max: 300, timeWindow: '1 minute' } },
-      bodyLimit: WEBHOOK_BODY_LIMIT,
-      preParsing: async (req: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of payload as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > WEBHOOK_BODY_LIMIT) throw new AppError(ErrorCode.payloadTooLarge, 413, 'The request is too large');
-          chunks.push(chunk);
-        }
-        req.kycRaw = Buffer.concat(chunks);
-        return Readable.from([req.kycRaw]);
-      },
-      preValidation: async (req: FastifyRequest) => {
-        const secret = c.kyc.webhookSecret;
-        if (!secret) throw new AppError(ErrorCode.inboundNotConfigured, 503, 'The verification provider webhook is not configured (KYC_PROVIDER_WEBHOOK_SECRET)');
-        const v = verifyInbound(secret, req.headers, req.kycRaw ?? Buffer.alloc(0), c.clock.now());
-        if (!v.ok) {
-          await c.kyc.rejectWebhook(req.actor, v.reason);
-          throw new AppError(ErrorCode.webhookSignatureInvalid, 401, 'The request signature is missing, stale or wrong');
-        }
-        req.kycSignature = v.signatureSha256;
-      },
+      ...signedWebhookHooks({
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        secret: () => c.kyc.webhookSecret,
+        notConfigured: 'The verification provider webhook is not configured (KYC_PROVIDER_WEBHOOK_SECRET)',
+        now: () => c.clock.now(),
+        onRejected: (req, reason) => c.kyc.rejectWebhook(req.actor, reason),
+      }),
       schema: { tags, summary: "The identity-verification provider's result (HMAC-signed, replay-protected; see docs/kyc.md)", body: ProviderWebhook, response: { 202: WebhookAccepted } },
     },
     async (req, reply) => {
-      await c.kyc.providerResult(req.actor, req.kycSignature!, req.body);
+      await c.kyc.providerResult(req.actor, req.inboundSignature!, req.body);
       return reply.code(202).send({ accepted: true as const });
     },
   );

@@ -33,7 +33,7 @@ import {
   type RiskRating,
 } from '../../../contracts/kyc.js';
 import type { AuditOutcome } from '../../platform/audit/canonical.js';
-import type { Audited, AuditedTx, AuditSpec } from '../../platform/audit/writer.js';
+import type { Audited, AuditedTx, AuditEventBuilder, AuditSpec } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
 import { decryptForSubject, type SubjectKey } from '../../platform/crypto/index.js';
 import type { Vault } from '../../platform/crypto/vault.js';
@@ -124,6 +124,15 @@ export function createKycService(d: KycDeps) {
     if (!row) throw caseNotFound();
     const trader = await d.traders.openSection(tx, member, row.trader_id, 'kyc');
     return { row, trader, key: await trader.subjectKey() };
+  }
+
+  /** A document of a case (looked up within that case only: another case's document is a 404); the event names it. */
+  async function openDocument(tx: AuditedTx, ev: AuditEventBuilder, member: Member, caseId: string, docId: string) {
+    const { row, key } = await openCase(tx, member, caseId);
+    const x = isUuid(docId) ? await repo.findDocument(tx, row.id, docId.toLowerCase()) : undefined;
+    if (!x) throw docNotFound();
+    ev.setTarget('kyc_document', x.id);
+    return { x, key };
   }
 
   function overdue(row: repo.CaseRow): boolean {
@@ -470,11 +479,7 @@ export function createKycService(d: KycDeps) {
     /** A document rendered into a watermarked PDF for this viewer; audited `kyc.document_view`. */
     async viewDocument(ctx: ActorContext, member: Member, caseId: string, docId: string): Promise<Uint8Array> {
       const doc = await read(ctx, { action: 'kyc.document_view', target: { type: 'kyc_case', id: caseId }, fields: ['document.content'] }, async (tx, ev) => {
-        const { row, key } = await openCase(tx, member, caseId);
-        if (!isUuid(docId)) throw docNotFound();
-        const x = await repo.findDocument(tx, row.id, docId.toLowerCase());
-        if (!x) throw docNotFound();
-        ev.setTarget('kyc_document', x.id);
+        const { x, key } = await openDocument(tx, ev, member, caseId, docId);
         const viewer = (await tx.selectFrom('staff').select('display_name').where('id', '=', member.id).executeTakeFirst())?.display_name ?? member.id;
         return { contentType: x.content_type, content: decryptForSubject(key, at('kyc_document', 'content_ct', x.id), x.content_ct), viewer };
       });
@@ -484,11 +489,7 @@ export function createKycService(d: KycDeps) {
     /** The original file (separate permission, step-up); audited `kyc.document_download`. */
     async downloadDocument(ctx: ActorContext, member: Member, caseId: string, docId: string): Promise<{ filename: string; contentType: string; content: Buffer }> {
       return read(ctx, { action: 'kyc.document_download', target: { type: 'kyc_case', id: caseId }, fields: ['document.content', 'document.filename'] }, async (tx, ev) => {
-        const { row, key } = await openCase(tx, member, caseId);
-        if (!isUuid(docId)) throw docNotFound();
-        const x = await repo.findDocument(tx, row.id, docId.toLowerCase());
-        if (!x) throw docNotFound();
-        ev.setTarget('kyc_document', x.id);
+        const { x, key } = await openDocument(tx, ev, member, caseId, docId);
         return {
           filename: d.vault.decryptForSubject(key, at('kyc_document', 'filename_ct', x.id), x.filename_ct),
           contentType: x.content_type,

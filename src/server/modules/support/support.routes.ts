@@ -1,9 +1,6 @@
 // Support desk routes: /api/v1/support/* (inbox, ticket, chat, canned replies, attachments, signed inbound
 // webhooks) and the profile section /api/v1/traders/:id/tickets. Thin: validate, call one service function.
-import { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ErrorCode } from '../../../contracts/errors.js';
 import {
   CannedReplyInput,
   CannedReplyList,
@@ -24,24 +21,15 @@ import {
   UpdateTicketRequest,
 } from '../../../contracts/support.js';
 import type { Container } from '../../container.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
 import { memberOf } from '../traders/index.js';
 import { ATTACHMENT_BODY_LIMIT, contentDisposition } from './support.attachments.js';
-import { verifyInbound } from './support.webhook.js';
+import { signedWebhookHooks } from './support.webhook.js';
 
 // Any string: a malformed id is answered like a missing one (404), never 400 or 500.
 const IdParams = z.object({ id: z.string().max(64) });
 const AttachmentParams = z.object({ id: z.string().max(64), attId: z.string().max(64) });
 const CannedParams = z.object({ id: z.string().max(64), cannedId: z.string().max(64) });
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The exact bytes of a signed inbound request (set by the inbound routes only). */
-    inboundRaw?: Buffer;
-    inboundSignature?: string;
-  }
-}
 
 /** Registers /api/v1/support/* and /api/v1/traders/:id/tickets. */
 export function registerSupportRoutes(t: TypedApp, c: Container): void {
@@ -150,32 +138,16 @@ export function registerSupportRoutes(t: TypedApp, c: Container): void {
     async (req) => ({ tickets: await c.support.ofTrader(req.actor, memberOf(req), req.params.id) }),
   );
 
-  // Signed inbound webhooks. The raw body is kept (preParsing) so the signature is checked over the exact bytes,
-  // before validation (preValidation): an unsigned request learns nothing about the schema.
+  // Signed inbound webhooks: signature over the exact bytes, checked before validation (support.webhook.ts).
   const inbound = (channel: 'api' | 'email') => ({
     config: { public: true, rateLimit: { max: 300, timeWindow: '1 minute' } },
-    bodyLimit: ATTACHMENT_BODY_LIMIT,
-    preParsing: async (req: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of payload as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > ATTACHMENT_BODY_LIMIT) throw new AppError(ErrorCode.payloadTooLarge, 413, 'The request is too large');
-        chunks.push(chunk);
-      }
-      req.inboundRaw = Buffer.concat(chunks);
-      return Readable.from([req.inboundRaw]);
-    },
-    preValidation: async (req: FastifyRequest) => {
-      const secret = c.support.webhookSecret;
-      if (!secret) throw new AppError(ErrorCode.inboundNotConfigured, 503, 'Inbound messages are not configured (SUPPORT_WEBHOOK_SECRET)');
-      const v = verifyInbound(secret, req.headers, req.inboundRaw ?? Buffer.alloc(0), c.clock.now());
-      if (!v.ok) {
-        await c.support.rejectInbound(req.actor, channel, v.reason);
-        throw new AppError(ErrorCode.webhookSignatureInvalid, 401, 'The request signature is missing, stale or wrong');
-      }
-      req.inboundSignature = v.signatureSha256;
-    },
+    ...signedWebhookHooks({
+      bodyLimit: ATTACHMENT_BODY_LIMIT,
+      secret: () => c.support.webhookSecret,
+      notConfigured: 'Inbound messages are not configured (SUPPORT_WEBHOOK_SECRET)',
+      now: () => c.clock.now(),
+      onRejected: (req, reason) => c.support.rejectInbound(req.actor, channel, reason),
+    }),
   });
 
   t.post(
