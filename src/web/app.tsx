@@ -30,6 +30,8 @@ import { KycCasePage } from './modules/kyc/kyc-case-page.js';
 import { KycQueuePage } from './modules/kyc/kyc-queue-page.js';
 import { KycSettingsPage } from './modules/kyc/kyc-settings-page.js';
 import { CannedRepliesPage } from './modules/support/canned-page.js';
+import { ListsPage } from './modules/screening/lists-page.js';
+import { ListVersionPage } from './modules/screening/list-version-page.js';
 import { TradersPage } from './modules/traders/traders-page.js';
 import { TraderProfilePage } from './modules/traders/trader-profile-page.js';
 import { TraderTimelinePage } from './modules/traders/trader-timeline-page.js';
@@ -118,6 +120,8 @@ export const routes: RouteObject[] = [
                   { path: 'traders/:id/timeline', element: <TraderTimelinePage /> },
                   { path: 'support/tickets/:id', element: <TicketPage /> },
                   { path: 'support/canned', element: <CannedRepliesPage /> },
+                  { path: 'screening/lists', element: <ListsPage /> },
+                  { path: 'screening/lists/:id', element: <ListVersionPage /> },
                   { path: 'kyc/cases/:id', element: <KycCasePage /> },
                   { path: 'kyc/settings', element: <KycSettingsPage /> },
                   { path: 'settings/exchange', element: <ExchangeSettingsPage /> },

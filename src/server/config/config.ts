@@ -13,6 +13,9 @@ const port = z
   .pipe(z.number().int().min(0).max(65535));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+// The sanctions-list sources as they appear in LISTS_SYNC_URL_<SOURCE> variable names.
+const LIST_SOURCE_ENV = ['OFAC_SDN', 'OFAC_CONS', 'UN_SC', 'EU_FSF', 'UK_SANCTIONS', 'OPENSANCTIONS', 'OFAC_WALLETS'] as const;
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -62,6 +65,15 @@ const EnvSchema = z.object({
   // Shared secret of the identity-verification provider's signed webhook (HMAC-SHA256); unset: it answers 503.
   KYC_PROVIDER_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   SMTP_FROM: z.string().regex(/^[^\r\n<>]{0,100}<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Bulwark <bulwark@example.com>"').optional(),
+  // Sanctions lists (docs/screening-lists.md): which sources `lists sync` fetches, their URLs, the schedule and limits.
+  LISTS_SYNC_SOURCES: z.string().regex(/^(ofac_sdn|ofac_cons|un_sc|eu_fsf|uk_sanctions|opensanctions|ofac_wallets)(,(ofac_sdn|ofac_cons|un_sc|eu_fsf|uk_sanctions|opensanctions|ofac_wallets))*$/, 'comma-separated list sources (ofac_sdn, ofac_cons, un_sc, eu_fsf, uk_sanctions, opensanctions, ofac_wallets)').optional(),
+  ...Object.fromEntries(LIST_SOURCE_ENV.map((n) => [`LISTS_SYNC_URL_${n}`, z.string().regex(/^https?:\/\/\S+( +https?:\/\/\S+)*$/, 'one or more http(s) URLs separated by spaces').optional()])) as Record<`LISTS_SYNC_URL_${(typeof LIST_SOURCE_ENV)[number]}`, z.ZodOptional<z.ZodString>>,
+  LISTS_SYNC_INTERVAL_HOURS: z.string().regex(/^\d{1,3}$/, 'whole hours from 0 (no schedule) to 168').transform(Number).pipe(z.number().int().min(0).max(168)).default(24),
+  LISTS_SYNC_TIMEOUT_SECONDS: z.string().regex(/^\d{1,4}$/, 'whole seconds from 5 to 3600').transform(Number).pipe(z.number().int().min(5).max(3600)).default(300),
+  LISTS_STALE_DAYS: z.string().regex(/^\d{1,3}$/, 'whole days from 1 to 365').transform(Number).pipe(z.number().int().min(1).max(365)).default(7),
+  LISTS_MAX_BYTES: z.string().regex(/^\d{1,11}$/, 'bytes').transform(Number).pipe(z.number().int().min(1024).max(8 * 1024 ** 3)).default(256 * 1024 * 1024),
+  LISTS_MAX_UPLOAD_BYTES: z.string().regex(/^\d{1,10}$/, 'bytes').transform(Number).pipe(z.number().int().min(1024).max(512 * 1024 * 1024)).default(50 * 1024 * 1024),
+  LISTS_MAX_SHRINK_PERCENT: z.string().regex(/^\d{1,3}$/, 'a whole percentage from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).default(10),
 });
 
 export interface Config {
@@ -111,6 +123,21 @@ export interface Config {
   supportWebhookSecret: string | undefined;
   /** HMAC secret of the KYC provider webhook; undefined: the webhook is not configured (503). */
   kycProviderWebhookSecret: string | undefined;
+  lists: ListsConfig;
+}
+
+/** Sanctions-list sync and import settings (the lists module maps them onto its defaults). */
+export interface ListsConfig {
+  /** Sources `lists sync` fetches; undefined: the module's default set. */
+  syncSources: string[] | undefined;
+  /** URL overrides per source (lower-case source name → URLs). */
+  syncUrls: Record<string, string[]>;
+  syncIntervalHours: number;
+  syncTimeoutMs: number;
+  staleDays: number;
+  maxBytes: number;
+  maxUploadBytes: number;
+  maxShrinkPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +233,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     supportWebhookSecret: e.SUPPORT_WEBHOOK_SECRET,
     kycProviderWebhookSecret: e.KYC_PROVIDER_WEBHOOK_SECRET,
+    lists: {
+      syncSources: e.LISTS_SYNC_SOURCES?.split(','),
+      syncUrls: Object.fromEntries(
+        LIST_SOURCE_ENV.flatMap((n) => {
+          const v = (e as Record<string, unknown>)[`LISTS_SYNC_URL_${n}`];
+          return typeof v === 'string' ? [[n.toLowerCase(), v.split(/ +/)]] : [];
+        }),
+      ),
+      syncIntervalHours: e.LISTS_SYNC_INTERVAL_HOURS,
+      syncTimeoutMs: e.LISTS_SYNC_TIMEOUT_SECONDS * 1000,
+      staleDays: e.LISTS_STALE_DAYS,
+      maxBytes: e.LISTS_MAX_BYTES,
+      maxUploadBytes: e.LISTS_MAX_UPLOAD_BYTES,
+      maxShrinkPercent: e.LISTS_MAX_SHRINK_PERCENT,
+    },
     smtpFrom: e.SMTP_FROM ?? `Bulwark <bulwark@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
   };
 }
