@@ -17,6 +17,7 @@ import { syntheticTrader } from '../demo/synthetic.js';
 import { createSimulator, syntheticAccount, type Simulator } from '../exchange/simulator.js';
 import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD } from './engine/index.js';
 import type { ListEntity, ListSource, ListVersionRef } from './model.js';
+import { SKIP_SAMPLES, sample } from './lists/test-support/data.js';
 import { createScreeningService, type ScreeningService } from './screening.service.js';
 
 const clock = new FakeClock('2026-11-23T09:00:00.000Z');
@@ -255,6 +256,7 @@ describe('screening: runs, hits, review, evidence', () => {
     const ok = await post('compliance_officer', `/api/v1/screening/hits/${hit.id}/false-positive`, { reason: 'Different person: checked the registry extract' });
     assert.equal(ok.statusCode, 200, ok.body);
     // What the traders service's change hook does: the new value is stored, then screening runs in the same transaction.
+    clock.advance(1000);
     await t.container.audited(systemContext('test'), { action: 'test.trader_update', target: { type: 'trader', id: ids.person } }, async (tx) => {
       const key = await t.container.vault.subjectKey(tx, ids.person, { create: false });
       await tx
@@ -403,5 +405,39 @@ describe('screening: runs, hits, review, evidence', () => {
     }
     assert.ok(hits.some((h) => h.label.startsWith('control:')), 'the scan sees the hit table');
     assert.deepEqual(hits.filter((h) => !h.label.startsWith('control:')).map((h) => `${h.label} in ${h.source}`), []);
+  });
+});
+
+describe('screening: a real list import through the lists service', () => {
+  let t: TestApp;
+  let officer: TestMember;
+  let traderId = '';
+
+  before(async () => {
+    t = await createTestApp({ clock });
+    officer = await createMember(t, clock, { email: 'officer@bank.test', roles: ['compliance_officer'], displayName: 'Olga Officer' });
+    traderId = await t.container.demo.createTrader(systemContext('test'), { ...syntheticTrader(1), kind: 'business', persons: [], wallets: [], legalName: 'Inter Tobacco LLC' });
+  });
+  after(async () => t?.close());
+
+  it('activating a version reloads the index and re-screens every trader against the delta: the new designation is caught', { skip: SKIP_SAMPLES }, async () => {
+    const before = await t.container.db.system.selectFrom('screening_batch').selectAll().execute();
+    assert.equal(before.length, 0);
+    await t.container.lists.importPath(systemContext('test'), sample('opensanctions_ftm/yente_fixture_t1/entities.ftm.json'));
+    const batches = await t.container.db.system.selectFrom('screening_batch').selectAll().execute();
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0]!.status, 'done');
+    assert.equal(batches[0]!.trigger, 'list_change');
+    assert.equal(batches[0]!.traders_screened, 1);
+    clock.advance(31_000);
+    const s = await signInAs(t, officer, clock, 'test-agent', '127.6.0.1');
+    const panel = await t.app.inject({ url: `/api/v1/screening/traders/${traderId}`, headers: s.headers, remoteAddress: '127.6.0.1' });
+    assert.equal(panel.statusCode, 200, panel.body);
+    assert.equal(panel.json().status, 'review');
+    assert.equal(panel.json().hits[0].source, 'opensanctions');
+    assert.equal(panel.json().runs[0].scope, 'delta');
+    const status = await t.app.inject({ url: '/api/v1/screening/status', headers: s.headers, remoteAddress: '127.6.0.1' });
+    assert.equal(status.json().listsLoaded, true, status.body);
+    assert.equal(status.json().lastBatch.id, batches[0]!.id);
   });
 });
