@@ -71,8 +71,10 @@ console.log(`targets: overall F1 ≥ 0.85 → ${fmt(stats(judged.filter((j) => !
 if (args.includes('--sweep')) {
   console.log('\nthreshold sweep (overall without cross-script):');
   for (let t = 0.7; t <= 0.951; t += 0.025) {
-    const s = stats(cases.map((c) => judge(c, index, lists.loaded, t)).filter((j) => !crossScript(j)));
-    console.log(`  ${t.toFixed(3)}  P ${fmt(s.precision)}  R ${fmt(s.recall)}  F1 ${fmt(s.f1)}`);
+    const all = cases.map((c) => judge(c, index, lists.loaded, t));
+    const s = stats(all.filter((j) => !crossScript(j)));
+    const typo = stats(all.filter((j) => j.group.includes('UN treated')));
+    console.log(`  ${t.toFixed(3)}  P ${fmt(s.precision)}  R ${fmt(s.recall)}  F1 ${fmt(s.f1)}  typo/reorder recall ${fmt(typo.recall)}`);
   }
 }
 if (args.includes('--errors')) {

@@ -73,7 +73,7 @@ export const LIST_PATHS: { source: ListSource; path: string }[] = [
 type ParseListPath = (path: string) => Promise<ParsedList>;
 
 async function listsModule(): Promise<ParseListPath | null> {
-  const candidates = ['../../src/server/modules/screening/lists/index.js', '../../src/server/modules/screening/lists/parse.js'];
+  const candidates = ['../../src/server/modules/screening/lists/parse.js', '../../src/server/modules/screening/lists/index.js'];
   for (const c of candidates) {
     const file = resolve(here, c.replace(/\.js$/, '.ts'));
     if (!existsSync(file)) continue;

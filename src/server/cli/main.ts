@@ -21,6 +21,7 @@ import { registerExchangeCommands } from '../modules/exchange/exchange.cli.js';
 import { registerKycCommands } from '../modules/kyc/kyc.cli.js';
 import { registerConsentCommands } from '../modules/consent/consent.cli.js';
 import { registerListsCommands } from '../modules/screening/lists/lists.cli.js';
+import { registerScreenCommand } from '../modules/screening/screen.cli.js';
 
 function config(): Config {
   try {
@@ -296,6 +297,8 @@ demo
 registerConsentCommands(program, { withContainer, cliActor, fail });
 
 registerListsCommands(program, { withContainer, cliActor, fail });
+
+registerScreenCommand(program, { withContainer, cliActor, fail });
 
 registerExchangeCommands(program, { withContainer, cliActor, fail });
 

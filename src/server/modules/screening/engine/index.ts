@@ -9,3 +9,4 @@ export { buildScreeningIndex, MAX_CANDIDATES } from './screening-index.js';
 export { jaroWinkler } from './jaro-winkler.js';
 export { phoneticKey } from './phonetic.js';
 export { transliterate } from './transliterate.js';
+export { screenBatch, type BatchOptions } from './batch.js';

@@ -25,9 +25,20 @@ export const DEFAULT_THRESHOLD = 0.8;
 /** How much a weak (low-quality) alias match is worth relative to a strong name. */
 const WEAK_ALIAS_FACTOR = 0.9;
 /** Weight given to list tokens the query does not have (a list's middle names are often unknown to the query). */
-const UNMATCHED_LIST_PENALTY = 0.35;
+const UNMATCHED_LIST_PENALTY = 0.25;
 /** Weight given to query tokens the list name does not have. */
 const UNMATCHED_QUERY_PENALTY = 0.5;
+/** Weight given to a pair of unmatched tokens, one on each side (a different name in the same place). */
+const SUBSTITUTION_PENALTY = 1;
+/** Token similarities at or below SHAPE_LO count as no match; from SHAPE_HI up they count as they are. */
+const SHAPE_LO = 0.75;
+const SHAPE_HI = 0.9;
+const PATRONYMIC = /(ovich|evich|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$/;
+
+/** A patronymic the query leaves out is expected (lists give the full Russian form): it costs little. */
+function unmatchedListWeight(t: NameToken): number {
+  return PATRONYMIC.test(t.text) ? t.weight * 0.3 : t.weight;
+}
 
 export interface NameComparison {
   score: number;
@@ -39,29 +50,48 @@ interface TokenSim {
   how: TokenMatch['how'];
 }
 
+const TRANSLITERATED_EXACT: TokenSim = { score: 1, how: 'transliterated' };
+const EXACT: TokenSim = { score: 1, how: 'exact' };
+const NONE: TokenSim = { score: 0, how: 'fuzzy' };
+
 function tokenSimilarity(q: NameToken, l: NameToken, transliterated: boolean): TokenSim {
-  if (q.text === l.text) return { score: 1, how: transliterated ? 'transliterated' : 'exact' };
+  if (q.text === l.text) return transliterated ? TRANSLITERATED_EXACT : EXACT;
   const ql = q.text.length;
   const ll = l.text.length;
   if (ql === 1 || ll === 1) {
     // An initial stands for a token it begins; it never matches more than that.
     if ((ql === 1 && l.text.startsWith(q.text)) || (ll === 1 && q.text.startsWith(l.text))) return { score: 0.9, how: 'initial' };
-    return { score: 0, how: 'fuzzy' };
+    return NONE;
   }
-  const jw = jaroWinkler(q.text, l.text);
-  if (q.key.length >= 2 && q.key === l.key && jw >= 0.6) return { score: Math.max(0.92, jw), how: jw >= 0.92 ? 'fuzzy' : 'phonetic' };
+  let jw = jaroWinkler(q.text, l.text);
+  // Jaro-Winkler rewards a shared prefix even when one token is twice the other ("ahmed" in "ahmedsultan"
+  // scores 0.90): a token that is much shorter than the other is capped by the length ratio.
+  const ratio = Math.min(ql, ll) / Math.max(ql, ll);
+  if (ratio < 0.75) jw *= 0.85 + 0.2 * ratio;
+  if (q.key.length >= 2 && q.key === l.key && jw >= 0.75) return { score: Math.max(0.9, jw), how: jw >= 0.9 ? 'fuzzy' : 'phonetic' };
   return { score: jw, how: 'fuzzy' };
 }
 
 /** Similarity after the drop-off: close tokens keep their score, distant ones count for (almost) nothing. */
 function shaped(sim: number): number {
-  if (sim >= 0.9) return sim;
-  if (sim <= 0.75) return 0;
-  return sim * ((sim - 0.75) / 0.15);
+  if (sim >= SHAPE_HI) return sim;
+  if (sim <= SHAPE_LO) return 0;
+  return sim * ((sim - SHAPE_LO) / (SHAPE_HI - SHAPE_LO));
+}
+
+/**
+ * Per-query memo of token similarities: a query is compared with many list names that share tokens
+ * (mohammed, al, bank), and Jaro-Winkler is the bulk of the cost. One map per query token, keyed by list token.
+ */
+export type TokenSimCache = Map<string, TokenSim>[];
+
+/** A fresh similarity memo for one query (pass it to every compareNames call of that query). */
+export function tokenSimCache(q: AnalysedName): TokenSimCache {
+  return q.tokens.map(() => new Map<string, TokenSim>());
 }
 
 /** Compares two analysed names; order-independent. */
-export function compareNames(q: AnalysedName, l: AnalysedName): NameComparison {
+export function compareNames(q: AnalysedName, l: AnalysedName, cache?: TokenSimCache): NameComparison {
   if (q.tokens.length === 0 || l.tokens.length === 0) return { score: 0, tokens: [] };
   const translit = q.transliterated || l.transliterated;
   if (q.compact === l.compact || q.fullCompact === l.fullCompact) {
@@ -73,8 +103,13 @@ export function compareNames(q: AnalysedName, l: AnalysedName): NameComparison {
   const pairs: { i: number; j: number; sim: TokenSim }[] = [];
   for (let i = 0; i < nq; i++) {
     for (let j = 0; j < nl; j++) {
-      const sim = tokenSimilarity(q.tokens[i]!, l.tokens[j]!, translit);
-      if (sim.score > 0.75) pairs.push({ i, j, sim });
+      const lt = l.tokens[j]!;
+      let sim = cache?.[i]!.get(lt.text);
+      if (!sim) {
+        sim = tokenSimilarity(q.tokens[i]!, lt, false);
+        cache?.[i]!.set(lt.text, sim);
+      }
+      if (sim.score > SHAPE_LO) pairs.push({ i, j, sim: translit && sim.how === 'exact' ? TRANSLITERATED_EXACT : sim });
     }
   }
   // Ties are broken by the tokens themselves, not their positions, so the result does not depend on order.
@@ -97,11 +132,27 @@ export function compareNames(q: AnalysedName, l: AnalysedName): NameComparison {
     tokens.push({ query: qt.text, list: lt.text, score: round(p.sim.score), how: p.sim.how });
   }
   if (tokens.length === 0) return { score: 0, tokens: [] };
-  for (let i = 0; i < nq; i++) if (!usedQ[i]) den += q.tokens[i]!.weight * UNMATCHED_QUERY_PENALTY;
-  for (let j = 0; j < nl; j++) if (!usedL[j]) den += l.tokens[j]!.weight * UNMATCHED_LIST_PENALTY;
-  const score = den > 0 ? num / den : 0;
+  // Initials alone ("K M A" against "Mohammed Anne Khan") are no evidence of identity.
+  const initialsOnly = tokens.every((t) => t.how === 'initial');
+  // Unmatched tokens. One on each side is a substitution (the query has another name where the list has one:
+  // "Ahmad Hasib Turk" / "Ahmad Abdul Turk"), which is evidence of a different person and counts in full;
+  // a token only one side has (a middle name the other omits) counts for less.
+  const uq: number[] = [];
+  const ul: number[] = [];
+  for (let i = 0; i < nq; i++) if (!usedQ[i]) uq.push(q.tokens[i]!.weight);
+  for (let j = 0; j < nl; j++) if (!usedL[j]) ul.push(unmatchedListWeight(l.tokens[j]!));
+  uq.sort((a, b) => b - a);
+  ul.sort((a, b) => b - a);
+  const subst = Math.min(uq.length, ul.length);
+  for (let k = 0; k < uq.length; k++) den += uq[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_QUERY_PENALTY);
+  for (let k = 0; k < ul.length; k++) den += ul[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_LIST_PENALTY);
+  const score = initialsOnly ? Math.min(0.5, num / den) : den > 0 ? num / den : 0;
   // Token boundaries drawn differently ("Abdul Rahman" / "Abdulrahman", "Al Qaida" / "Alqaida").
-  if (q.compact.length >= 6 && l.compact.length >= 6 && nq !== nl) {
+  // Only worth computing when it could win: the token score is below the bar it would need to beat, and the
+  // lengths are close enough for a Jaro-Winkler of 0.93 (which needs the shorter at least 0.65 of the longer).
+  const qc = q.sortedCompact.length;
+  const lc = l.sortedCompact.length;
+  if (score < 0.93 && nq !== nl && qc >= 6 && lc >= 6 && Math.min(qc, lc) >= 0.65 * Math.max(qc, lc)) {
     const c = jaroWinkler(q.sortedCompact, l.sortedCompact);
     if (c >= 0.93 && c > score) {
       return { score: c, tokens: [{ query: q.normalised, list: l.normalised, score: round(c), how: 'fuzzy' }] };
@@ -194,10 +245,11 @@ export function scoreEntity(
   names: readonly AnalysedEntityName[],
   query: ScreeningQuery,
   analysedQuery: AnalysedName,
+  cache?: TokenSimCache,
 ): ScreeningMatch | null {
   let best: { name: AnalysedEntityName; cmp: NameComparison; score: number } | null = null;
   for (const n of names) {
-    const cmp = compareNames(analysedQuery, n.analysed);
+    const cmp = compareNames(analysedQuery, n.analysed, cache);
     if (cmp.score <= 0) continue;
     const score = n.kind === 'weak_alias' ? cmp.score * WEAK_ALIAS_FACTOR : cmp.score;
     if (!best || score > best.score) best = { name: n, cmp, score };

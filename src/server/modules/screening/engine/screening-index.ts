@@ -4,19 +4,23 @@
 // A search never scores the whole list. Candidate generation ("blocking") looks up each query token's keys
 //   t:<token>     the token itself                      (exact tokens, reordered names)
 //   p:<phonetic>  its phonetic key                      (Mohammed / Muhammad, Akhmed / Ahmed)
-//   f:<prefix3> / s:<suffix3>  first and last 3 letters  (typos in the middle or at one end of a token)
+//   d:<deletion>  the token and each 1-deletion of it    (any single-character typo: symmetric delete)
+//   f:<prefix3> / s:<suffix3>  first and last 3 letters  (several typos at one end of a token)
 //   c:<compact>   the whole name without spaces          (SiemensAG, Abdulrahman)
-// and adds the key's inverse document frequency to every name it lists. The MAX_CANDIDATES names with the
-// highest sums are scored in full by matcher.ts. Frequent keys (al, mohammed) cost a walk over their posting
-// list but are outweighed by rare ones, so the bounded candidate set still holds the right names.
+// Typo keys (d, f, s) are looked up only for query tokens that no list has. A name's evidence is the sum over
+// query tokens of its best key's inverse document frequency. Names with less than MIN_EVIDENCE of the query's
+// possible evidence are dropped; of the rest, the MAX_CANDIDATES with the most evidence are scored in full by
+// matcher.ts. Frequent keys (al, mohammed) cost a walk over their posting list but weigh little.
 
 import type { ListEntity, ListSource, ScreeningIndex, ScreeningMatch, ScreeningQuery, SearchOptions } from '../model.js';
-import { ALGORITHM_VERSION, DEFAULT_THRESHOLD, analyseEntityNames, scoreEntity, walletMatch, type AnalysedEntityName } from './matcher.js';
+import { ALGORITHM_VERSION, DEFAULT_THRESHOLD, analyseEntityNames, scoreEntity, tokenSimCache, walletMatch, type AnalysedEntityName } from './matcher.js';
 import { analyseName, STOPWORDS, type AnalysedName } from './normalise.js';
 import { normaliseWallet } from './wallet.js';
 
 /** Names scored in full per query, at most. */
 export const MAX_CANDIDATES = 80;
+/** A candidate must share at least this fraction of the query's blocking weight. */
+export const MIN_EVIDENCE = 0.4;
 const DEFAULT_LIMIT = 10;
 
 interface IndexedEntity {
@@ -25,21 +29,34 @@ interface IndexedEntity {
   names: AnalysedEntityName[];
 }
 
-/** The blocking keys of an analysed name (shared by indexing and querying so both sides agree). */
-export function blockingKeys(a: AnalysedName): string[] {
-  const keys = new Set<string>();
+/** The token itself and every string one deletion away from it (symmetric-delete blocking, as in SymSpell). */
+function deletions(text: string): string[] {
+  const out = [text];
+  for (let i = 0; i < text.length; i++) out.push(text.slice(0, i) + text.slice(i + 1));
+  return out;
+}
+
+/**
+ * The blocking keys of an analysed name, grouped by the token they come from (a name's evidence for one query
+ * token is its best key, so a token with many keys does not outweigh the others). Shared by indexing and
+ * querying so both sides agree. On the query side `known` says whether a token is a list token: the
+ * typo-catching keys (deletions, prefix/suffix) are looked up only for tokens the lists do not have, since a
+ * known token already finds its names exactly. The index side (no `known`) stores every key.
+ */
+export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => boolean): string[][] {
+  const groups: string[][] = [];
   const significant = a.tokens.filter((t) => !STOPWORDS.has(t.text) && t.text.length > 1);
   const use = significant.length > 0 ? significant : a.tokens;
   for (const t of use) {
-    keys.add('t:' + t.text);
-    if (t.key.length >= 2) keys.add('p:' + t.key);
-    if (t.text.length >= 5) {
-      keys.add('f:' + t.text.slice(0, 3));
-      keys.add('s:' + t.text.slice(-3));
+    const keys = ['t:' + t.text];
+    if (t.key.length >= 2) keys.push('p:' + t.key);
+    if (!known || !known(t.text)) {
+      if (t.text.length >= 4) for (const d of deletions(t.text)) keys.push('d:' + d);
+      if (t.text.length >= 5) keys.push('f:' + t.text.slice(0, 3), 's:' + t.text.slice(-3));
     }
+    groups.push([...new Set(keys)]);
   }
-  if (a.compact.length > 0) keys.add('c:' + a.compact);
-  return [...keys];
+  return groups;
 }
 
 class InMemoryScreeningIndex implements ScreeningIndex {
@@ -53,6 +70,8 @@ class InMemoryScreeningIndex implements ScreeningIndex {
   private readonly wallets = new Map<string, number[]>();
   /** Scratch for a search: accumulated blocking weight per name ref (reset after each search). */
   private readonly acc: Float64Array;
+  /** Scratch: a name's best key weight for the query token being looked up. */
+  private readonly tokenBest: Float64Array;
 
   constructor(lists: readonly { source: ListSource; entities: readonly ListEntity[] }[]) {
     this.entities = [];
@@ -63,13 +82,16 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     this.nameEntity = new Int32Array(nameCount);
     this.nameSlot = new Int32Array(nameCount);
     this.acc = new Float64Array(nameCount);
+    this.tokenBest = new Float64Array(nameCount);
     const building = new Map<string, number[]>();
     let ref = 0;
     this.entities.forEach((e, ei) => {
       e.names.forEach((n, slot) => {
         this.nameEntity[ref] = ei;
         this.nameSlot[ref] = slot;
-        for (const k of blockingKeys(n.analysed)) {
+        const keys = new Set(blockingKeyGroups(n.analysed).flat());
+        keys.add('c:' + n.analysed.compact);
+        for (const k of keys) {
           let list = building.get(k);
           if (!list) building.set(k, (list = []));
           list.push(ref);
@@ -102,10 +124,11 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     if (query.name) {
       const q = analyseName(query.name, query.kind);
       if (q.tokens.length > 0) {
+        const cache = tokenSimCache(q);
         for (const [ei, names] of this.candidates(q)) {
           if (byEntity.has(ei)) continue;
           const e = this.entities[ei]!;
-          const m = scoreEntity(e.source, e.entity, names, query, q);
+          const m = scoreEntity(e.source, e.entity, names, query, q, cache);
           if (m && m.score >= threshold) byEntity.set(ei, m);
         }
       }
@@ -120,19 +143,46 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     const total = this.nameEntity.length;
     const touched: number[] = [];
     const acc = this.acc;
-    for (const k of blockingKeys(q)) {
-      const list = this.postings.get(k);
-      if (!list) continue;
-      const idf = Math.log(1 + total / list.length);
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i]!;
+    const best = this.tokenBest;
+    let queryWeight = 0;
+    for (const group of blockingKeyGroups(q, (t) => this.postings.has('t:' + t))) {
+      // Per query token: each name's best key weight (max, not sum), then added to the name's evidence.
+      const seen: number[] = [];
+      let groupMax = 0;
+      for (const k of group) {
+        const list = this.postings.get(k);
+        if (!list) continue;
+        const idf = Math.log(1 + total / list.length);
+        if (idf > groupMax) groupMax = idf;
+        for (let i = 0; i < list.length; i++) {
+          const r = list[i]!;
+          const b = best[r]!;
+          if (b === 0) seen.push(r);
+          if (idf > b) best[r] = idf;
+        }
+      }
+      queryWeight += groupMax;
+      for (const r of seen) {
         if (acc[r] === 0) touched.push(r);
-        acc[r] = acc[r]! + idf;
+        acc[r] = acc[r]! + best[r]!;
+        best[r] = 0;
       }
     }
-    let chosen = touched;
-    if (touched.length > MAX_CANDIDATES) {
-      chosen = touched.slice().sort((a, b) => acc[b]! - acc[a]! || a - b).slice(0, MAX_CANDIDATES);
+    // A name that shares less than MIN_EVIDENCE of the query's blocking weight cannot reach a hit: the
+    // tokens it does not share a key with would have to match fuzzily, and they weigh too much for that.
+    // A name equal to the query once spaces are dropped ("SiemensAG") is always a candidate.
+    const floor = queryWeight * MIN_EVIDENCE;
+    const compact = this.postings.get('c:' + q.compact);
+    if (compact) for (const r of compact) if (acc[r] === 0) touched.push(r);
+    if (compact) for (const r of compact) acc[r] = acc[r]! + queryWeight + 1;
+    let chosen = touched.filter((r) => acc[r]! >= floor);
+    if (chosen.length > MAX_CANDIDATES) {
+      // The K-th largest weight by selection (no full sort), then the names at or above it, capped at K.
+      const pool = chosen;
+      const cut = kthLargest(Float64Array.from(pool, (r) => acc[r]!), MAX_CANDIDATES);
+      chosen = [];
+      for (const r of pool) if (acc[r]! > cut) chosen.push(r);
+      for (const r of pool) if (chosen.length < MAX_CANDIDATES && acc[r] === cut) chosen.push(r);
     }
     for (const r of touched) acc[r] = 0;
     const out = new Map<number, AnalysedEntityName[]>();
@@ -145,6 +195,33 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     }
     return out;
   }
+}
+
+/** The k-th largest value (1-based) of `a` (Hoare's quickselect; reorders `a`). */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
 }
 
 /** Builds an index over the entities of one or more lists (pure, in memory; rebuild when a list changes). */
