@@ -9,6 +9,7 @@
 import { defineFieldPolicy, type AnyFieldSpec } from './platform/authz/field-policy.js';
 import { API_KEY_FIELDS, BALANCE_FIELDS, ORDER_FIELDS, SECURITY_EVENT_FIELDS, SECURITY_SETTINGS_FIELDS, TRADE_FIELDS, TRANSFER_FIELDS } from './modules/exchange/exchange.fields.js';
 import { TICKET_CONTACT_FIELDS } from './modules/support/support.fields.js';
+import { SCREENING_FIELDS } from './modules/screening/screening.fields.js';
 import { KYC_CASE_FIELDS, KYC_DOCUMENT_FIELDS } from './modules/kyc/kyc.fields.js';
 import { TRADER_FIELDS } from './modules/traders/traders.fields.js';
 
@@ -69,6 +70,7 @@ export const FIELD_REGISTRY: readonly RegistryEntry[] = [
   { record: 'Exchange: API keys (never secrets)', storedIn: EXCHANGE_STORE, access: 'field policy', fields: API_KEY_FIELDS },
   { record: 'Ticket contact', storedIn: 'derived from the trader profile (not stored again)', access: 'field policy', fields: TICKET_CONTACT_FIELDS },
   { record: 'Ticket messages and attachments', storedIn: 'ticket, ticket_message, ticket_attachment: encrypted under the trader key', access: 'permission', fields: TICKET_MESSAGE },
+  { record: 'Screening runs, hits and decisions', storedIn: 'screening_run (evidence), screening_hit (explanation), screening_decision (rationale): encrypted under the trader key; subjects by reference and HMAC', access: 'permission', fields: SCREENING_FIELDS },
   { record: 'Trader notes', storedIn: 'trader_note: encrypted under the trader key', access: 'permission', fields: TRADER_NOTE },
   { record: 'KYC case', storedIn: 'kyc_case, kyc_case_event: questionnaire, risk factors, reasons and provider results encrypted under the trader key', access: 'permission', fields: KYC_CASE_FIELDS },
   { record: 'KYC documents', storedIn: 'kyc_document: content and file name encrypted under the trader key (images stripped of metadata first)', access: 'permission', fields: KYC_DOCUMENT_FIELDS },
