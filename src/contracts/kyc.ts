@@ -220,7 +220,7 @@ export const ProviderWebhook = z.object({
       faceMatch: z.enum(['passed', 'failed', 'not_done']).default('not_done'),
     })
     .default({ document: 'not_done', liveness: 'not_done', faceMatch: 'not_done' }),
-  occurredAt: z.string().max(40),
+  occurredAt: z.iso.datetime({ offset: true }),
 });
 export type ProviderWebhook = z.infer<typeof ProviderWebhook>;
 export const WebhookAccepted = z.object({ accepted: z.literal(true) });

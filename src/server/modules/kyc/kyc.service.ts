@@ -397,7 +397,13 @@ export function createKycService(d: KycDeps) {
         const id = randomUUID();
         const kind = trader.kind === 'business' ? 'business' : 'individual';
         const row = { id, trader_id: trader.id, purpose: input.purpose, state: 'draft' as CaseState };
-        await repo.insertCase(tx, { ...row, kind, priority: 'normal', created_by: member.id, created_at: now(), updated_at: now() });
+        try {
+          await repo.insertCase(tx, { ...row, kind, priority: 'normal', created_by: member.id, created_at: now(), updated_at: now() });
+        } catch (err) {
+          // Two openings at once: the one-open-case index decides; the loser gets the same 409 as above.
+          if ((err as { code?: string }).code === '23505') throw conflict('This trader already has an open case');
+          throw err;
+        }
         ev.setTarget('kyc_case', id);
         await event(tx, key, row, { kind: 'created', to: 'draft', actorId: member.id });
         const { settings } = await settingsIn(tx);

@@ -117,6 +117,18 @@ describe('kyc cases', () => {
       expectProblem(await call('support_senior', 'POST', '/api/v1/kyc/cases', { traderId: '../../etc' }), 404, 'not_found');
       expectProblem(await call('support_senior', 'POST', '/api/v1/kyc/cases', {}), 400, 'validation_failed');
     });
+
+    it('IDOR: every per-case and per-trader route answers 404 for a random or malformed id (audited as denied)', async () => {
+      for (const id of [crypto.randomUUID(), 'x%27%20or%201=1', '00000000-0000-0000-0000-000000000000']) {
+        expectProblem(await call('compliance_senior', 'GET', `/api/v1/kyc/cases/${id}`), 404, 'not_found');
+        expectProblem(await call('compliance_senior', 'GET', `/api/v1/traders/${id}/kyc`), 404, 'not_found');
+        expectProblem(await call('compliance_senior', 'PUT', `/api/v1/kyc/cases/${id}/profile`, profile), 404, 'not_found');
+        for (const [path, body] of [['submit', undefined], ['take', undefined], ['assign', { assigneeId: null }], ['edd', { item: 'source_of_funds', done: true }], ['decision', { decision: 'reject', reason: 'not a real case' }]] as const) {
+          expectProblem(await call('compliance_senior', 'POST', `/api/v1/kyc/cases/${id}/${path}`, body), 404, 'not_found');
+        }
+      }
+      await expectAudited(t, { action: 'kyc.case_decide', outcome: 'denied', errorCode: 'not_found' });
+    });
   });
 
   describe('documents', () => {
@@ -127,6 +139,12 @@ describe('kyc cases', () => {
     before(async () => {
       caseA = (( await call('support_senior', 'POST', '/api/v1/kyc/cases', { traderId: ids.ada })).json() as CaseView).case.id;
       caseB = ((await call('support_senior', 'POST', '/api/v1/kyc/cases', { traderId: ids.bob })).json() as CaseView).case.id;
+    });
+
+    it('two openings at once: one case, the other 409 (never a 500)', async () => {
+      const id = await t.container.demo.createTrader(systemContext('test'), trader({ accountRef: 'ACC-KYC-RACE', country: 'IT', kycState: 'not_started' }));
+      const both = await Promise.all([0, 1, 2].map(() => call('support_senior', 'POST', '/api/v1/kyc/cases', { traderId: id })));
+      assert.deepEqual(both.map((r) => r.statusCode).sort(), [201, 409, 409]);
     });
 
     it('opens one case per trader (a second open case is 409); the trader is not started', async () => {
