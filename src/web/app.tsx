@@ -32,6 +32,8 @@ import { KycSettingsPage } from './modules/kyc/kyc-settings-page.js';
 import { CannedRepliesPage } from './modules/support/canned-page.js';
 import { ListsPage } from './modules/screening/lists-page.js';
 import { ListVersionPage } from './modules/screening/list-version-page.js';
+import { HitPage } from './modules/screening/hit-page.js';
+import { ScreeningQueuePage } from './modules/screening/screening-queue-page.js';
 import { TradersPage } from './modules/traders/traders-page.js';
 import { TraderProfilePage } from './modules/traders/trader-profile-page.js';
 import { TraderTimelinePage } from './modules/traders/trader-timeline-page.js';
@@ -50,6 +52,7 @@ const SECTION_PAGES: Partial<Record<string, ReactNode>> = {
   marketing: <MarketingPage />,
   support: <SupportInboxPage />,
   kyc: <KycQueuePage />,
+  screening: <ScreeningQueuePage />,
   traders: <TradersPage />,
   settings: <SettingsPage />,
   staff: <StaffPage />,
@@ -122,6 +125,7 @@ export const routes: RouteObject[] = [
                   { path: 'support/canned', element: <CannedRepliesPage /> },
                   { path: 'screening/lists', element: <ListsPage /> },
                   { path: 'screening/lists/:id', element: <ListVersionPage /> },
+                  { path: 'screening/hits/:id', element: <HitPage /> },
                   { path: 'kyc/cases/:id', element: <KycCasePage /> },
                   { path: 'kyc/settings', element: <KycSettingsPage /> },
                   { path: 'settings/exchange', element: <ExchangeSettingsPage /> },

@@ -10,7 +10,7 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { path: 'traders', label: 'Traders', description: 'Trader records, onboarding status and account limits.', ready: true },
   { path: 'kyc', label: 'KYC', description: 'Identity and business verification reviews (KYC/KYB).', ready: true },
-  { path: 'screening', label: 'Screening', description: 'Sanctions, PEP and wallet-address screening results.', ready: false },
+  { path: 'screening', label: 'Screening', description: 'Sanctions, PEP and wallet-address screening results.', ready: true },
   { path: 'monitoring', label: 'Monitoring', description: 'Transaction monitoring alerts and rules.', ready: false },
   { path: 'cases', label: 'Cases', description: 'Investigations opened from alerts and reviews.', ready: false },
   { path: 'support', label: 'Support', description: 'Trader support tickets.', ready: true },

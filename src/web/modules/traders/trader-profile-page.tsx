@@ -15,6 +15,7 @@ import { ExchangeSection } from '../exchange/exchange-section.js';
 import { TraderTicketsSection } from '../support/trader-tickets-section.js';
 import { KYC_BADGES, KYC_LABELS, RISK_BADGES, STATUS_BADGES } from './trader-badges.js';
 import { TraderKycCases } from '../kyc/trader-kyc-section.js';
+import { TraderScreeningSection } from '../screening/trader-screening-section.js';
 import { FieldFacts, FieldValue, hasField, RevealProvider, type FieldName } from './trader-fields.js';
 import { TraderEditDetails } from './trader-edit-details.js';
 import { TraderNotesSection } from './trader-notes-section.js';
@@ -190,6 +191,7 @@ function SectionPanel({ section, profile }: { section: ProfileSection; profile: 
             <dt>Risk level</dt>
             <dd>{profile.risk ? <span className={RISK_BADGES[profile.risk.level] ?? 'badge'}>{profile.risk.level}</span> : '—'}</dd>
           </dl>
+          <TraderScreeningSection traderId={id} />
         </Panel>
       );
     case 'tickets':
