@@ -76,6 +76,19 @@ describe('sanctions lists: versions and diffs', { skip: SKIP_SAMPLES }, () => {
     assert.match((await page.getByTestId('changed-fields').textContent()) ?? '', /birthDates.*1992-12-26.*1993-12-26/s);
     assert.equal(v2.delta.changed, 1);
     await shot(page, 'lists-02-version', { fromTop: true });
+  });
+
+  it('a senior uploads the OFAC wallet lists; a cut-off file is refused with its position', async () => {
+    await page.goto(`${server.baseUrl}/screening/lists`);
+    const dir = sample('ofac_digital_currency_addresses/2024-05-02');
+    await page.getByTestId('list-files').setInputFiles([`${dir}/sanctioned_addresses_XBT.txt`, `${dir}/sanctioned_addresses_ETH.txt`]);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-result').waitFor();
+    assert.match((await page.getByTestId('import-result').textContent()) ?? '', /OFAC digital-currency addresses version 1 is active: 537 entities/);
+    await page.getByTestId('list-files').setInputFiles({ name: 'consolidated.xml', mimeType: 'application/xml', buffer: readFileSync(sample('un_consolidated/2026-02-27/consolidated.xml')).subarray(0, 20_000) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/not well-formed XML.*line \d+, column \d+/).waitFor();
+    await shot(page, 'lists-03-refused', { fromTop: true });
     assertNoCspViolationsOrPageErrors(log);
   });
 });
