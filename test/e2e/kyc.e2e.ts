@@ -139,6 +139,15 @@ describe('kyc: a compliance officer reviews an upload and approves', () => {
     await shot(page, 'kyc-03-approved', { fromTop: true });
   });
 
+  it('the officer reads the jurisdiction settings but cannot change them', async () => {
+    await page.goto(`${server.baseUrl}/kyc/settings`);
+    await page.getByRole('heading', { name: 'Jurisdictions and risk settings' }).waitFor();
+    assert.equal(await page.getByLabel('Blocked countries').inputValue(), 'CU, IR, KP, SY');
+    assert.ok(await page.getByLabel('Blocked countries').isDisabled());
+    await page.getByText('changing them needs').waitFor();
+    await shot(page, 'kyc-04-settings', { fromTop: true });
+  });
+
   it('a junior agent cannot open the case or the document (403, audited)', async () => {
     await useSession(junior);
     await page.goto(`${server.baseUrl}/kyc/cases/${caseId}`);
@@ -148,7 +157,7 @@ describe('kyc: a compliance officer reviews an upload and approves', () => {
     assert.equal(direct.status(), 403);
     const denied = await findAudited(server.app, { action: 'access.denied', outcome: 'denied', actorId: junior.id });
     assert.ok(denied.some((r) => (r.targetId ?? '').startsWith('kyc.document.read:')));
-    await shot(page, 'kyc-04-junior-denied', { fromTop: true });
+    await shot(page, 'kyc-05-junior-denied', { fromTop: true });
   });
 
   it('a support senior sees the documents listed but has no way to open them', async () => {
