@@ -99,7 +99,9 @@ describe('lists service', { skip: SKIP_SAMPLES }, () => {
     const o = await t.container.lists.overview(ctx);
     const sdnStatus = o.sources.find((s) => s.source === 'ofac_sdn')!;
     assert.equal(sdnStatus.active!.version, 2);
-    assert.equal(o.sources.find((s) => s.source === 'un_sc')!.active, null);
+    const unStatus = o.sources.find((s) => s.source === 'un_sc')!;
+    assert.equal(unStatus.active, null);
+    assert.match(unStatus.lastError ?? '', /not well-formed XML/, 'the refused file shows on the list it was meant for');
     assert.equal(events.length, 2);
     await expectAudited(t, { action: 'screening.lists.import', outcome: 'error', errorCode: 'list_malformed' });
   });

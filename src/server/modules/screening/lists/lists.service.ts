@@ -16,7 +16,8 @@ import type { Clock } from '../../../platform/clock.js';
 import { AppError } from '../../../platform/http/errors.js';
 import { systemContext, type ActorContext } from '../../../platform/http/request-context.js';
 import { isUuid } from '../../../platform/ids.js';
-import type { ListDelta, ListEntity, ListSource, ListVersionRef, ParsedList } from '../model.js';
+import type { ListDelta, ListEntity, ListFormat, ListSource, ListVersionRef, ParsedList } from '../model.js';
+import { detectFormatOf } from './detect.js';
 import { computeDelta } from './diff.js';
 import { ListParseError, hashListFiles, parseListFiles, readListPath, type ListFile } from './parse.js';
 import * as repo from './lists.repository.js';
@@ -102,6 +103,29 @@ function toRef(v: repo.VersionRow): ListVersionRef {
   return { id: v.id, source: v.source, version: v.version, sha256: v.sha256, publishedAt: v.published_at ? new Date(v.published_at).toISOString() : null, importedAt: new Date(v.imported_at), entityCount: v.entity_count };
 }
 
+/** The source a refused file was meant for, when its format tells (so the failure shows on that list); else null. */
+function sourceOf(files: ListFile[]): ListSource | null {
+  const f = files[0];
+  if (!f) return null;
+  let format: ListFormat;
+  try {
+    format = detectFormatOf(f.name, f.bytes.subarray(0, 64 * 1024));
+  } catch {
+    return null;
+  }
+  const consolidated = files.some((x) => /cons/i.test(x.name));
+  const bySource: Record<ListFormat, ListSource> = {
+    ofac_csv: consolidated ? 'ofac_cons' : 'ofac_sdn',
+    ofac_xml: consolidated ? 'ofac_cons' : 'ofac_sdn',
+    un_xml: 'un_sc',
+    eu_fsf_xml: 'eu_fsf',
+    uk_xml: 'uk_sanctions',
+    ftm_jsonl: 'opensanctions',
+    ofac_wallet_list: 'ofac_wallets',
+  };
+  return bySource[format];
+}
+
 /** A ListParseError as the API's problem: 422 with the problem and its position, never a 500. */
 function malformed(e: ListParseError): AppError {
   // The message already names the position ("… (sdn.csv line 5)"): the operator sees both in one line.
@@ -146,7 +170,7 @@ export function createListsService(deps: ListsServiceDeps) {
       parsed = parseListFiles(files, { maxBytes: settings.maxBytes });
     } catch (e) {
       if (!(e instanceof ListParseError)) throw e;
-      await recordFailure(ctx, null, opts, sha, e.message, ErrorCode.listMalformed);
+      await recordFailure(ctx, sourceOf(files), opts, sha, e.message, ErrorCode.listMalformed);
       throw malformed(e);
     }
     progress(`parsed ${parsed.format}: ${parsed.entities.length} entities of ${parsed.source}${parsed.warnings.length ? `, ${parsed.warnings.length} warning(s)` : ''}`);
