@@ -583,7 +583,9 @@ export function createKycService(d: KycDeps) {
      * decide; a high-risk approval needs the EDD checklist and becomes a four-eyes request. Audited `kyc.case_decide`.
      */
     async decide(ctx: ActorContext, member: Member, id: string, input: { decision: 'approve' | 'reject' | 'more_info'; reason: string }): Promise<{ case: CaseSummary; approvalRequestId: string | null }> {
-      return d.audited(ctx, { action: 'kyc.case_decide', target: { type: 'kyc_case', id }, reason: input.reason, fields: [`decision.${input.decision}`] }, async (tx, ev) => {
+      // The reason is free text about a person: it goes, encrypted, into the case history only. The audit log and the
+      // approvals table are append-only and in clear, and a trader's erasure (crypto-shredding) must reach it.
+      return d.audited(ctx, { action: 'kyc.case_decide', target: { type: 'kyc_case', id }, fields: [`decision.${input.decision}`, 'case.history.reason'] }, async (tx, ev) => {
         const { row, key } = await openCase(tx, member, id, { lock: true });
         const to: CaseState = input.decision === 'approve' ? 'approved' : input.decision === 'reject' ? 'rejected' : 'more_info_needed';
         assertTransition(row.state, to);
@@ -601,7 +603,11 @@ export function createKycService(d: KycDeps) {
           const missing = [...missingOf(fresh, docs), ...eddMissing(fresh, docs)];
           if (missing.length) throw new AppError(ErrorCode.validation, 422, `Cannot approve yet: ${missing.join(', ')}`);
           if (rating.level === 'high') {
-            const req = await d.approvals.requestIn(tx, member.id, { kind: KYC_HIGH_RISK_KIND, payload: { caseId: row.id, traderId: row.trader_id }, reason: input.reason });
+            const req = await d.approvals.requestIn(tx, member.id, {
+              kind: KYC_HIGH_RISK_KIND,
+              payload: { caseId: row.id, traderId: row.trader_id },
+              reason: "Reviewer's approval after enhanced due diligence; the reasons are in the case history",
+            });
             await repo.updateCase(tx, row.id, { approval_request_id: req.id, updated_at: now() });
             await event(tx, key, row, { kind: 'senior_signoff_requested', actorId: member.id, reason: input.reason });
             ev.addFields('result.four_eyes_requested');

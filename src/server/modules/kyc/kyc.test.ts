@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectAudited, findAudited, lastSeq } from '../../../../test/helpers/audit.js';
+import { PlaintextScanner } from '../../../../test/helpers/plaintext-scan.js';
 import { expectProblem } from '../../../../test/helpers/problem.js';
 import { createMember, signInAs, type TestMember } from '../../../../test/helpers/staff.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
@@ -351,7 +352,7 @@ describe('kyc cases', () => {
       const years = body.case.risk === 'high' ? 1 : body.case.risk === 'medium' ? 2 : 3;
       assert.equal(new Date(v.nextReviewAt!).getUTCFullYear(), clock.now().getUTCFullYear() + years);
       const ev = await expectAudited(t, { action: 'kyc.case_decide', outcome: 'ok', targetId: caseId, actorId: members.get('officer_b')!.id });
-      assert.equal(ev.reason, 'Identity and address verified');
+      assert.equal(ev.reason, null, 'the free-text reason stays out of the audit log (it is in the encrypted history)');
       assert.ok(ev.fields.includes('decision.approve'));
     });
 
@@ -575,6 +576,34 @@ describe('kyc cases', () => {
       assert.ok(late.expired >= 1);
       assert.equal((await kycState(ids.carl!)).kyc_state, 'expired');
       await expectAudited(t, { action: 'kyc.refresh_run', outcome: 'ok' });
+    });
+  });
+
+  describe('at rest', () => {
+    it('no file name, metadata, reason, note or provider reference is stored in clear anywhere in the database', async () => {
+      const needles = [
+        { label: 'EXIF GPS', value: GPS_TEXT },
+        { label: 'file name', value: 'passport-ada' },
+        { label: 'reason (more info)', value: 'The bill is older than three months' },
+        { label: 'reason (approve)', value: 'Identity and address verified' },
+        { label: 'reason (reject)', value: 'Documents do not match the account holder' },
+        { label: 'reason (high risk)', value: 'EDD complete, source of funds plausible' },
+        { label: 'EDD note', value: 'Salary slips and bank statements checked' },
+        { label: 'provider reference', value: 'prov-applicant-42' },
+        { label: 'provider labels', value: 'FORGERY' },
+        { label: 'control: account ref', value: 'ACC-KYC-ADA' },
+      ];
+      const scanner = new PlaintextScanner(needles);
+      const tables = await t.container.db.system.selectFrom('information_schema.tables' as never).select('table_name' as never).where('table_schema' as never, '=', 'public' as never).execute();
+      const hits = [];
+      for (const { table_name } of tables as { table_name: string }[]) {
+        const rows = await t.container.db.system.selectFrom(table_name as never).selectAll().execute();
+        const text = JSON.stringify(rows, (_k, v) => (v && typeof v === 'object' && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+        hits.push(...scanner.scan(Buffer.from(text, 'utf8'), table_name));
+        for (const r of rows) for (const v of Object.values(r as object)) if (v instanceof Uint8Array) hits.push(...scanner.scan(v, table_name));
+      }
+      assert.ok(hits.some((h) => h.label.startsWith('control:')), 'the scan sees the trader table');
+      assert.deepEqual(hits.filter((h) => !h.label.startsWith('control:')).map((h) => `${h.label} in ${h.source}`), []);
     });
   });
 });
