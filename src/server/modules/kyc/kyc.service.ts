@@ -35,7 +35,7 @@ import {
 import type { AuditOutcome } from '../../platform/audit/canonical.js';
 import type { Audited, AuditedTx, AuditEventBuilder, AuditSpec } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
-import { decryptForSubject, type SubjectKey } from '../../platform/crypto/index.js';
+import { decryptForSubject, isCryptoError, type SubjectKey } from '../../platform/crypto/index.js';
 import type { Vault } from '../../platform/crypto/vault.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
@@ -117,13 +117,23 @@ export function createKycService(d: KycDeps) {
     return { settings: parsed.data, version: row.version, row };
   }
 
+  /** A trader's key; a crypto-shredded trader's cases can no longer be read (their content is gone for good). */
+  async function keyOrErased(get: () => Promise<SubjectKey>): Promise<SubjectKey> {
+    try {
+      return await get();
+    } catch (err) {
+      if (isCryptoError(err, 'key_destroyed')) throw new AppError(ErrorCode.conflict, 409, "This trader's personal data was erased: the case can no longer be opened");
+      throw err;
+    }
+  }
+
   /** The case and its trader opened for the `kyc` section; 404 for a bad/missing id or an unopenable trader. */
   async function openCase(tx: AuditedTx, member: Member, id: string, opts: { lock?: boolean } = {}) {
     if (!isUuid(id)) throw caseNotFound();
     const row = await repo.findCase(tx, id.toLowerCase(), opts);
     if (!row) throw caseNotFound();
     const trader = await d.traders.openSection(tx, member, row.trader_id, 'kyc');
-    return { row, trader, key: await trader.subjectKey() };
+    return { row, trader, key: await keyOrErased(() => trader.subjectKey()) };
   }
 
   /** A document of a case (looked up within that case only: another case's document is a 404); the event names it. */
@@ -738,10 +748,15 @@ export function createKycService(d: KycDeps) {
         let opened = 0;
         for (const c of due) {
           if (await repo.openCaseOf(tx, c.trader_id)) continue;
+          // An erased trader (key destroyed) is no longer a customer to review.
+          const key = await d.vault.subjectKey(tx, c.trader_id, { create: false }).catch((err: unknown) => {
+            if (isCryptoError(err, 'key_destroyed')) return null;
+            throw err;
+          });
+          if (!key) continue;
           opened++;
           if (opts.dryRun) continue;
           const id = randomUUID();
-          const key = await d.vault.subjectKey(tx, c.trader_id, { create: false });
           await repo.insertCase(tx, {
             id,
             trader_id: c.trader_id,

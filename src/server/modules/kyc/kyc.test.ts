@@ -539,6 +539,16 @@ describe('kyc cases', () => {
     });
   });
 
+  describe('erasure', () => {
+    it("a crypto-shredded trader's case answers 409 (content gone), and the refresh job skips them", async () => {
+      const cases = (await call('compliance_officer', 'GET', `/api/v1/traders/${ids.dora}/kyc`)).json() as { cases: { id: string }[] };
+      await t.container.db.system.updateTable('subject_key').set({ wrapped: null, destroyed_at: clock.now() }).where('subject_id', '=', ids.dora!).execute();
+      expectProblem(await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${cases.cases[0]!.id}`), 409, 'conflict');
+      assert.equal((await call('compliance_officer', 'GET', `/api/v1/traders/${ids.dora}/kyc`)).statusCode, 200, 'the list needs no key');
+      await t.container.kyc.runRefresh(systemContext('test'), { dryRun: true });
+    });
+  });
+
   describe('address change (the trader module\'s screened-field hook)', () => {
     it('a change of country to a blocked one through PATCH /api/v1/traders/:id opens an urgent change case', async () => {
       const id = await t.container.demo.createTrader(systemContext('test'), trader({ accountRef: 'ACC-KYC-MOVE', country: 'PT', kycState: 'approved' }));
