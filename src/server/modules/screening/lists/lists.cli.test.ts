@@ -72,6 +72,14 @@ describe('bulwark lists', { skip: SKIP_SAMPLES }, () => {
     const bad = await bulwark(['lists', 'import', cut]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /bulwark: consolidated\.xml is not well-formed XML: unclosed tag: INDIVIDUAL — the file looks cut off \(consolidated\.xml line \d+, column \d+\); the previous version stays active\n$/);
+    const show = await bulwark(['lists', 'show', 'ofac_sdn', '--limit', '3']);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^ofac_sdn version 1: 17 entities; 17 added, 0 removed, 0 changed/);
+    assert.match(show.stdout, /^\+ 10278  LOGAN MOREY, Elvis Angus$/m);
+    assert.match(show.stdout, /… 14 more \(--limit\)/);
+    const none = await bulwark(['lists', 'show', 'un_sc']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /un_sc is not loaded/);
     const status = await bulwark(['lists']);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^ofac_sdn\s+v1\s+17 entities/m);

@@ -63,6 +63,54 @@ export function registerListsCommands(program: Command, d: ListsCliDeps): void {
     });
 
   lists
+    .command('show')
+    .description("one version's diff against the previous version: a version id, or a source for its active version")
+    .argument('<version>', `a version id, or a source (${LIST_SOURCES.join(', ')})`)
+    .option('--change <kind>', 'only added, removed or changed')
+    .option('--limit <n>', 'at most this many entries', '200')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { change?: string; limit: string; json?: boolean }) => {
+      if (opts.change && !['added', 'removed', 'changed'].includes(opts.change)) d.fail('--change must be added, removed or changed');
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) d.fail('--limit must be a whole number from 1 to 100000');
+      await d.withContainer({}, async (c) => {
+        const ctx = d.cliActor('lists.show');
+        let id = ref;
+        if ((LIST_SOURCES as readonly string[]).includes(ref)) {
+          const s = (await c.lists.overview(ctx)).sources.find((x) => x.source === ref);
+          if (!s?.active) d.fail(`${ref} is not loaded`);
+          id = s.active.id;
+        }
+        const out = [];
+        let total = 0;
+        let v;
+        try {
+          for (let offset = 0; out.length < limit; ) {
+            const page = await c.lists.version(ctx, id, { change: opts.change as 'added' | 'removed' | 'changed' | undefined, offset, limit: Math.min(200, limit - out.length) });
+            v = page.version;
+            total = page.total;
+            out.push(...page.changes);
+            offset += page.changes.length;
+            if (page.changes.length === 0 || offset >= total) break;
+          }
+        } catch (e) {
+          if (e instanceof AppError) d.fail(`${ref}: ${e.publicMessage}`);
+          throw e;
+        }
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ version: v, total, changes: out }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`${v!.source} version ${v!.version}: ${v!.entityCount} entities; ${v!.added} added, ${v!.removed} removed, ${v!.changed} changed (sha256 ${v!.sha256})\n`);
+        for (const ch of out) {
+          const mark = ch.change === 'added' ? '+' : ch.change === 'removed' ? '-' : '~';
+          process.stdout.write(`${mark} ${ch.entityId}  ${ch.name}${ch.change === 'changed' ? `  [${ch.fields.join(', ')}]` : ''}\n`);
+        }
+        if (total > out.length) process.stdout.write(`… ${total - out.length} more (--limit)\n`);
+      });
+    });
+
+  lists
     .command('sync')
     .description("download the lists from their publishers (LISTS_SYNC_SOURCES, LISTS_SYNC_URL_<SOURCE>; HTTPS_PROXY honoured) and import what changed")
     .option('--source <source...>', `only these sources (${LIST_SOURCES.join(', ')})`)
