@@ -228,15 +228,29 @@ export function createKycService(d: KycDeps) {
     return rating;
   }
 
-  function missingOf(row: repo.CaseRow, docs: { doc_type: string }[]): string[] {
+  type PersonRow = Awaited<ReturnType<typeof repo.personsOf>>[number];
+
+  /** What the case still needs; a business needs a UBO declaration naming each owner of 25 % or more. */
+  function missingOf(row: repo.CaseRow, docs: { doc_type: string; person_id: string | null }[], persons: PersonRow[]): string[] {
     const have = new Set(docs.map((x) => x.doc_type));
     const missing: string[] = REQUIRED[row.kind].filter((t) => !have.has(t));
+    persons.forEach((p, i) => {
+      const pct = p.ownership_pct === null ? 0 : Number(p.ownership_pct);
+      if (p.role === 'ubo' && pct >= 25 && !docs.some((x) => x.doc_type === 'ubo_declaration' && x.person_id === p.id)) {
+        missing.push(`UBO declaration of owner ${i + 1} (${pct} %)`);
+      }
+    });
     if (row.kind === 'individual') {
       const liveness = row.provider_answer !== null || have.has('selfie');
       if (!liveness) missing.push('selfie or liveness result from the provider');
     }
     if (!row.profile_ct) missing.push('questionnaire');
     return missing;
+  }
+
+  /** A business's directors and UBOs (an individual has none). */
+  function personsIf(tx: AuditedTx, row: { kind: string; trader_id: string }): Promise<PersonRow[]> {
+    return row.kind === 'business' ? repo.personsOf(tx, row.trader_id) : Promise.resolve([]);
   }
 
   function eddMissing(row: repo.CaseRow, docs: { doc_type: string }[]): string[] {
@@ -307,7 +321,7 @@ export function createKycService(d: KycDeps) {
         reason: e.reason_ct ? d.vault.decryptForSubject(key, at('kyc_case_event', 'reason_ct', e.id), e.reason_ct) : null,
         at: iso(e.created_at)!,
       })),
-      missing: open ? [...missingOf(row, docs), ...eddMissing(row, docs)] : [],
+      missing: open ? [...missingOf(row, docs, persons), ...eddMissing(row, docs)] : [],
       nextReviewAt: iso(row.next_review_at),
       pendingApprovalId: row.approval_request_id,
       can: {
@@ -322,7 +336,7 @@ export function createKycService(d: KycDeps) {
 
   async function view(tx: AuditedTx, member: Member, id: string): Promise<CaseView> {
     const { row, key } = await openCase(tx, member, id);
-    const [docs, events, persons] = await Promise.all([repo.documentsOf(tx, row.id), repo.eventsOf(tx, row.id), row.kind === 'business' ? repo.personsOf(tx, row.trader_id) : Promise.resolve([])]);
+    const [docs, events, persons] = await Promise.all([repo.documentsOf(tx, row.id), repo.eventsOf(tx, row.id), personsIf(tx, row)]);
     const edd = (row.edd ?? {}) as EddState;
     // Names of who ticked EDD items, for the checklist (ids are stored; names are looked up at read time).
     for (const item of EDD_ITEMS) {
@@ -525,7 +539,7 @@ export function createKycService(d: KycDeps) {
           await blockForJurisdiction(tx, key, row, trader.country, member.id);
           return view(tx, member, id);
         }
-        const missing = missingOf(row, await repo.documentsOf(tx, row.id));
+        const missing = missingOf(row, await repo.documentsOf(tx, row.id), await personsIf(tx, row));
         if (missing.length) {
           throw new AppError(ErrorCode.validation, 422, `The case is incomplete: ${missing.join(', ')}`, { fieldErrors: missing.map((m) => ({ path: 'case', message: `missing ${m}` })) });
         }
@@ -610,7 +624,7 @@ export function createKycService(d: KycDeps) {
           const rating = await rateCase(tx, key, row, false);
           const fresh = (await repo.findCase(tx, row.id))!;
           const docs = await repo.documentsOf(tx, row.id);
-          const missing = [...missingOf(fresh, docs), ...eddMissing(fresh, docs)];
+          const missing = [...missingOf(fresh, docs, await personsIf(tx, fresh)), ...eddMissing(fresh, docs)];
           if (missing.length) throw new AppError(ErrorCode.validation, 422, `Cannot approve yet: ${missing.join(', ')}`);
           if (rating.level === 'high') {
             const req = await d.approvals.requestIn(tx, member.id, {

@@ -278,8 +278,10 @@ describe('kyc cases', () => {
       const ok = await upload('support_senior', created.case.id, 'ubo_declaration', [{ filename: 'ubo.pdf', type: 'application/pdf', content: await pdf(2, 'UBO declaration') }], { personId: ubo.id });
       assert.equal(ok.statusCode, 201, ok.body);
       const v = (await call('compliance_officer', 'GET', `/api/v1/kyc/cases/${created.case.id}`)).json() as CaseView;
+      assert.ok(created.missing.includes('UBO declaration of owner 2 (40 %)'));
       assert.equal(v.persons.find((p) => p.id === ubo.id)!.declared, true);
       assert.ok(!v.missing.includes('ubo_declaration'));
+      assert.ok(!v.missing.some((m) => m.startsWith('UBO declaration of owner')));
       assert.equal(v.documents[0]!.pages, 2);
     });
   });

@@ -9,6 +9,7 @@ import { isApiError, type ApiError } from '../../api.js';
 import { formatBytes, formatUtc } from '../../components/format.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
+import { useMe } from '../auth/session.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { DOC_LABELS, RiskBadge, SlaCell, StateBadge } from './kyc-labels.js';
 import { useCase, useCaseAction, viewUrl } from './kyc.api.js';
@@ -32,7 +33,9 @@ export function KycCasePage() {
 function CaseDetail({ view }: { view: CaseView }) {
   const c = view.case;
   const act = useCaseAction(c.id);
-  const busy = act.take.isPending || act.submit.isPending;
+  const busy = act.take.isPending || act.submit.isPending || act.assign.isPending;
+  const me = useMe().data?.staffId;
+  const open = c.state !== 'approved' && c.state !== 'rejected';
   return (
     <div className="page-wide" data-testid="kyc-case">
       <p className="breadcrumb">
@@ -80,9 +83,19 @@ function CaseDetail({ view }: { view: CaseView }) {
             <button type="button" className="button button-primary button-small" disabled={busy} onClick={() => act.submit.mutate()}>
               Submit for review
             </button>
+          ) : null}{' '}
+          {view.can.review && open && c.state !== 'submitted' && me && c.assigneeId !== me ? (
+            <button type="button" className="button button-small" disabled={busy} onClick={() => act.assign.mutate(me)}>
+              Assign to me
+            </button>
+          ) : null}{' '}
+          {view.can.review && open && c.assigneeId ? (
+            <button type="button" className="button button-small" disabled={busy} onClick={() => act.assign.mutate(null)}>
+              Unassign
+            </button>
           ) : null}
         </p>
-        <ProblemAlert error={errorOf(act.take.error) ?? errorOf(act.submit.error)} />
+        <ProblemAlert error={errorOf(act.take.error) ?? errorOf(act.submit.error) ?? errorOf(act.assign.error)} />
         {view.missing.length ? (
           <div className="alert alert-warning" role="status">
             <p className="alert-title">Still missing</p>
@@ -94,6 +107,7 @@ function CaseDetail({ view }: { view: CaseView }) {
           </div>
         ) : null}
       </section>
+      {view.persons.length ? <Persons view={view} /> : null}
       <Documents view={view} />
       <Questionnaire view={view} />
       <RiskPanel view={view} />
@@ -102,6 +116,37 @@ function CaseDetail({ view }: { view: CaseView }) {
       {view.can.decide || view.pendingApprovalId ? <DecisionPanel view={view} /> : null}
       <History view={view} />
     </div>
+  );
+}
+
+function Persons({ view }: { view: CaseView }) {
+  return (
+    <section className="panel" aria-labelledby="persons-title">
+      <h2 id="persons-title" className="panel-title">
+        Directors and ultimate beneficial owners
+      </h2>
+      <p className="small muted">Names are on the trader profile (identity fields, per your roles). Each owner of 25 % or more needs a UBO declaration.</p>
+      <table className="table table-dense" data-testid="kyc-persons">
+        <thead>
+          <tr>
+            <th scope="col">Person</th>
+            <th scope="col">Role</th>
+            <th scope="col">Ownership</th>
+            <th scope="col">Declaration on file</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.persons.map((p, i) => (
+            <tr key={p.id}>
+              <td>{i + 1}</td>
+              <td>{p.role === 'ubo' ? 'UBO' : 'director'}</td>
+              <td>{p.ownershipPct === null ? '—' : `${p.ownershipPct} %`}</td>
+              <td>{p.declared ? 'yes' : p.role === 'ubo' && (p.ownershipPct ?? 0) >= 25 ? <span className="badge badge-warning">missing</span> : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

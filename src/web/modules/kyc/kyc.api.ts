@@ -53,6 +53,7 @@ export function useCaseAction(id: string) {
     profile: useMutation({ mutationFn: (body: KycProfile) => apiRequest('PUT', url('/profile'), { body, schema: CaseView }), onSettled: done }),
     submit: useMutation({ mutationFn: () => apiRequest('POST', url('/submit'), { schema: CaseView }), onSettled: done }),
     take: useMutation({ mutationFn: () => apiRequest('POST', url('/take'), { schema: CaseView }), onSettled: done }),
+    assign: useMutation({ mutationFn: (assigneeId: string | null) => apiRequest('POST', url('/assign'), { body: { assigneeId }, schema: CaseView }), onSettled: done }),
     edd: useMutation({ mutationFn: (body: { item: 'source_of_funds' | 'source_of_wealth'; done: boolean }) => apiRequest('POST', url('/edd'), { body, schema: CaseView }), onSettled: done }),
     decide: useMutation({
       mutationFn: (body: { decision: 'approve' | 'reject' | 'more_info'; reason: string }) => apiRequest('POST', url('/decision'), { body, schema: DecisionResult }),
