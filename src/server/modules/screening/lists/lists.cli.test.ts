@@ -75,7 +75,7 @@ describe('bulwark lists', { skip: SKIP_SAMPLES }, () => {
     const show = await bulwark(['lists', 'show', 'ofac_sdn', '--limit', '3']);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /^ofac_sdn version 1: 17 entities; 17 added, 0 removed, 0 changed/);
-    assert.match(show.stdout, /^\+ 10278  LOGAN MOREY, Elvis Angus$/m);
+    assert.match(show.stdout, /^\+ 10278 {2}LOGAN MOREY, Elvis Angus$/m);
     assert.match(show.stdout, /… 14 more \(--limit\)/);
     const none = await bulwark(['lists', 'show', 'un_sc']);
     assert.equal(none.code, 1);
