@@ -11,7 +11,7 @@
 // --errors lists every wrong verdict; --sweep prints overall F1 for thresholds 0.70…0.95.
 
 import { DEFAULT_THRESHOLD, ALGORITHM_VERSION, normaliseName } from '../src/server/modules/screening/engine/index.js';
-import { dataAvailable, indexOf, judge, loadCases, loadLists, stats, type Judged, type Stats } from './lib/screening-eval.js';
+import { dataAvailable, indexOf, judge, listedNamesOf, loadCases, loadLists, stats, type Judged, type Stats } from './lib/screening-eval.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -33,7 +33,8 @@ const buildMs = performance.now() - t0;
 console.log(`algorithm ${ALGORITHM_VERSION}, threshold ${threshold}; lists via ${lists.loader}: ${lists.lists.map((l) => `${l.file} (${l.entities.length})`).join(', ')}`);
 console.log(`index: ${index.entityCount} entities, built in ${buildMs.toFixed(0)} ms`);
 
-const judged = cases.map((c) => judge(c, index, lists.loaded, threshold));
+const listed = listedNamesOf(lists);
+const judged = cases.map((c) => judge(c, index, lists.loaded, threshold, listed));
 
 const fmt = (n: number) => n.toFixed(3);
 function line(label: string, s: Stats, extra = ''): string {
@@ -71,7 +72,7 @@ console.log(`targets: overall F1 ≥ 0.85 → ${fmt(stats(judged.filter((j) => !
 if (args.includes('--sweep')) {
   console.log('\nthreshold sweep (overall without cross-script):');
   for (let t = 0.7; t <= 0.951; t += 0.025) {
-    const all = cases.map((c) => judge(c, index, lists.loaded, t));
+    const all = cases.map((c) => judge(c, index, lists.loaded, t, listed));
     const s = stats(all.filter((j) => !crossScript(j)));
     const typo = stats(all.filter((j) => j.group.includes('UN treated')));
     console.log(`  ${t.toFixed(3)}  P ${fmt(s.precision)}  R ${fmt(s.recall)}  F1 ${fmt(s.f1)}  typo/reorder recall ${fmt(typo.recall)}`);

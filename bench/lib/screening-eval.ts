@@ -276,7 +276,7 @@ function stripPrefix(expected: string): string {
  * a hit on the expected entity (by id, or by name for UN/PEP rows) as the match; negatives without a
  * candidate count any hit as a false positive.
  */
-export function judge(c: EvalCase, index: ScreeningIndex | null, loaded: Set<string>, threshold = DEFAULT_THRESHOLD): Judged {
+export function judge(c: EvalCase, index: ScreeningIndex | null, loaded: Set<string>, threshold = DEFAULT_THRESHOLD, listedNames?: Set<string>): Judged {
   const expected = c.expected_match !== null;
   const q = queryOf(c);
   const base = { c, group: groupOf(c), expected };
@@ -285,7 +285,10 @@ export function judge(c: EvalCase, index: ScreeningIndex | null, loaded: Set<str
     : c.expected_match?.startsWith('OS:') ? 'opensanctions'
     : c.expected_match?.startsWith('OFAC-SDN') ? 'ofac_sdn'
     : !c.candidate ? 'any' : null;
-  const canSearch = index && listSource && (listSource === 'any' || loaded.has(listSource));
+  // A case whose expected entity is not on the loaded list version (delisted since the anchor test was written,
+  // e.g. UN QDi.317 in 2025) cannot be searched for; it is judged pairwise against its candidate instead.
+  const onList = !listedNames || c.expected_id || !c.expected_match || listedNames.has(sortedTokens(stripPrefix(c.expected_match)));
+  const canSearch = index && listSource && (listSource === 'any' || loaded.has(listSource)) && onList;
   if (canSearch) {
     const hits = index.search(q, { threshold, limit: 100 });
     if (!expected) {
@@ -318,6 +321,13 @@ export function stats(rows: readonly Judged[]): Stats {
   const recall = tp + fn ? tp / (tp + fn) : 1;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
   return { n: rows.length, tp, fp, fn, tn, precision, recall, f1 };
+}
+
+/** Every name and alias on the loaded lists, as sorted normalised tokens (to tell whether an expected name is listed). */
+export function listedNamesOf(l: LoadedLists): Set<string> {
+  const out = new Set<string>();
+  for (const list of l.lists) for (const e of list.entities) for (const n of [e.name, ...e.aliases, ...e.weakAliases]) out.add(sortedTokens(n));
+  return out;
 }
 
 /** Builds the index over every loaded list. */

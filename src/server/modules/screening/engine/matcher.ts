@@ -14,7 +14,7 @@
 import type { EntityKind, ListEntity, MatchExplanation, MatchFactor, ScreeningMatch, ScreeningQuery, TokenMatch } from '../model.js';
 import type { ListSource } from '../model.js';
 import { jaroWinkler } from './jaro-winkler.js';
-import { analyseName, type AnalysedName, type NameToken } from './normalise.js';
+import { MAX_TOKENS, analyseName, type AnalysedName, type NameToken } from './normalise.js';
 import { normaliseWallet } from './wallet.js';
 
 /** Bump whenever normalisation, scoring or factors change: stored with every screening as evidence. */
@@ -33,6 +33,8 @@ const SUBSTITUTION_PENALTY = 1;
 /** Token similarities at or below SHAPE_LO count as no match; from SHAPE_HI up they count as they are. */
 const SHAPE_LO = 0.75;
 const SHAPE_HI = 0.9;
+/** A whole-name (concatenated) similarity counts from here: below it, differences are more than typos. */
+const COMPACT_MIN = 0.93;
 const PATRONYMIC = /(ovich|evich|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$/;
 
 /** A patronymic the query leaves out is expected (lists give the full Russian form): it costs little. */
@@ -90,72 +92,137 @@ export function tokenSimCache(q: AnalysedName): TokenSimCache {
   return q.tokens.map(() => new Map<string, TokenSim>());
 }
 
-/** Compares two analysed names; order-independent. */
-export function compareNames(q: AnalysedName, l: AnalysedName, cache?: TokenSimCache): NameComparison {
-  if (q.tokens.length === 0 || l.tokens.length === 0) return { score: 0, tokens: [] };
+// Scratch space for compareNames (names have at most MAX_TOKENS tokens): one comparison allocates nothing
+// unless it is asked to explain itself.
+const MAX_PAIRS = MAX_TOKENS * MAX_TOKENS;
+const pairScore = new Float64Array(MAX_PAIRS);
+const pairQ = new Int32Array(MAX_PAIRS);
+const pairL = new Int32Array(MAX_PAIRS);
+const pairSim: TokenSim[] = new Array<TokenSim>(MAX_PAIRS);
+const usedQ = new Uint8Array(MAX_TOKENS);
+const usedL = new Uint8Array(MAX_TOKENS);
+const unmatchedQ = new Float64Array(MAX_TOKENS);
+const unmatchedL = new Float64Array(MAX_TOKENS);
+
+/** Sorts the first n values of a descending (insertion sort: n is at most a dozen). */
+function sortDesc(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! < v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** Upper bound of the Jaro-Winkler of two strings from their letter counts (Jaro matches ≤ common letters). */
+function compactBound(q: AnalysedName, l: AnalysedName): number {
+  let common = 0;
+  const a = q.letters;
+  const b = l.letters;
+  for (let k = 0; k < a.length; k++) common += a[k]! < b[k]! ? a[k]! : b[k]!;
+  const qa = q.sortedCompact.length;
+  const lb = l.sortedCompact.length;
+  if (common === 0) return 0;
+  const j = (common / qa + common / lb + 1) / 3;
+  return j + 0.4 * (1 - j);
+}
+
+/**
+ * Compares two analysed names; order-independent. `explain` false skips building the token list (the
+ * index scores many names per query and explains only the ones it reports).
+ */
+export function compareNames(q: AnalysedName, l: AnalysedName, cache?: TokenSimCache, explain = true): NameComparison {
+  const nq = Math.min(q.tokens.length, MAX_TOKENS);
+  const nl = Math.min(l.tokens.length, MAX_TOKENS);
+  if (nq === 0 || nl === 0) return { score: 0, tokens: [] };
   const translit = q.transliterated || l.transliterated;
   if (q.compact === l.compact || q.fullCompact === l.fullCompact) {
     const how: TokenMatch['how'] = translit ? 'transliterated' : 'exact';
-    return { score: 1, tokens: [{ query: q.normalised, list: l.normalised, score: 1, how }] };
+    return { score: 1, tokens: explain ? [{ query: q.normalised, list: l.normalised, score: 1, how }] : [] };
   }
-  const nq = q.tokens.length;
-  const nl = l.tokens.length;
-  const pairs: { i: number; j: number; sim: TokenSim }[] = [];
+  let np = 0;
   for (let i = 0; i < nq; i++) {
+    const memo = cache?.[i];
     for (let j = 0; j < nl; j++) {
       const lt = l.tokens[j]!;
-      let sim = cache?.[i]!.get(lt.text);
+      let sim = memo?.get(lt.text);
       if (!sim) {
         sim = tokenSimilarity(q.tokens[i]!, lt, false);
-        cache?.[i]!.set(lt.text, sim);
+        memo?.set(lt.text, sim);
       }
-      if (sim.score > SHAPE_LO) pairs.push({ i, j, sim: translit && sim.how === 'exact' ? TRANSLITERATED_EXACT : sim });
+      if (sim.score <= SHAPE_LO) continue;
+      // Insertion into the list sorted best first. Ties are broken by the tokens themselves, not their
+      // positions, so the result does not depend on the order the tokens were written in.
+      let k = np++;
+      while (k > 0) {
+        const ps = pairScore[k - 1]!;
+        const before = ps > sim.score || (ps === sim.score && (cmpText(q.tokens[pairQ[k - 1]!]!.text, q.tokens[i]!.text) || cmpText(l.tokens[pairL[k - 1]!]!.text, lt.text)) <= 0);
+        if (before) break;
+        pairScore[k] = ps;
+        pairQ[k] = pairQ[k - 1]!;
+        pairL[k] = pairL[k - 1]!;
+        pairSim[k] = pairSim[k - 1]!;
+        k--;
+      }
+      pairScore[k] = sim.score;
+      pairQ[k] = i;
+      pairL[k] = j;
+      pairSim[k] = translit && sim.how === 'exact' ? TRANSLITERATED_EXACT : sim;
     }
   }
-  // Ties are broken by the tokens themselves, not their positions, so the result does not depend on order.
-  pairs.sort((a, b) => b.sim.score - a.sim.score || cmpText(q.tokens[a.i]!.text, q.tokens[b.i]!.text) || cmpText(l.tokens[a.j]!.text, l.tokens[b.j]!.text));
-  const usedQ = new Uint8Array(nq);
-  const usedL = new Uint8Array(nl);
+  usedQ.fill(0, 0, nq);
+  usedL.fill(0, 0, nl);
   const tokens: TokenMatch[] = [];
   let num = 0;
   let den = 0;
-  for (const p of pairs) {
-    if (usedQ[p.i] || usedL[p.j]) continue;
-    usedQ[p.i] = 1;
-    usedL[p.j] = 1;
-    const qt = q.tokens[p.i]!;
-    const lt = l.tokens[p.j]!;
+  let matched = 0;
+  let initials = 0;
+  for (let p = 0; p < np; p++) {
+    const i = pairQ[p]!;
+    const j = pairL[p]!;
+    if (usedQ[i] || usedL[j]) continue;
+    usedQ[i] = 1;
+    usedL[j] = 1;
+    const qt = q.tokens[i]!;
+    const lt = l.tokens[j]!;
+    const sim = pairSim[p]!;
     // An initial weighs what one letter weighs, on both sides.
-    const w = p.sim.how === 'initial' ? Math.min(qt.weight, lt.weight) : (qt.weight + lt.weight) / 2;
-    num += shaped(p.sim.score) * w;
+    const w = sim.how === 'initial' ? Math.min(qt.weight, lt.weight) : (qt.weight + lt.weight) / 2;
+    num += shaped(sim.score) * w;
     den += w;
-    tokens.push({ query: qt.text, list: lt.text, score: round(p.sim.score), how: p.sim.how });
+    matched++;
+    if (sim.how === 'initial') initials++;
+    if (explain) tokens.push({ query: qt.text, list: lt.text, score: round(sim.score), how: sim.how });
   }
-  if (tokens.length === 0) return { score: 0, tokens: [] };
-  // Initials alone ("K M A" against "Mohammed Anne Khan") are no evidence of identity.
-  const initialsOnly = tokens.every((t) => t.how === 'initial');
-  // Unmatched tokens. One on each side is a substitution (the query has another name where the list has one:
-  // "Ahmad Hasib Turk" / "Ahmad Abdul Turk"), which is evidence of a different person and counts in full;
-  // a token only one side has (a middle name the other omits) counts for less.
-  const uq: number[] = [];
-  const ul: number[] = [];
-  for (let i = 0; i < nq; i++) if (!usedQ[i]) uq.push(q.tokens[i]!.weight);
-  for (let j = 0; j < nl; j++) if (!usedL[j]) ul.push(unmatchedListWeight(l.tokens[j]!));
-  uq.sort((a, b) => b - a);
-  ul.sort((a, b) => b - a);
-  const subst = Math.min(uq.length, ul.length);
-  for (let k = 0; k < uq.length; k++) den += uq[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_QUERY_PENALTY);
-  for (let k = 0; k < ul.length; k++) den += ul[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_LIST_PENALTY);
-  const score = initialsOnly ? Math.min(0.5, num / den) : den > 0 ? num / den : 0;
-  // Token boundaries drawn differently ("Abdul Rahman" / "Abdulrahman", "Al Qaida" / "Alqaida").
-  // Only worth computing when it could win: the token score is below the bar it would need to beat, and the
-  // lengths are close enough for a Jaro-Winkler of 0.93 (which needs the shorter at least 0.65 of the longer).
-  const qc = q.sortedCompact.length;
-  const lc = l.sortedCompact.length;
-  if (score < 0.93 && nq !== nl && qc >= 6 && lc >= 6 && Math.min(qc, lc) >= 0.65 * Math.max(qc, lc)) {
+  let score = 0;
+  if (matched > 0) {
+    // Unmatched tokens. One on each side is a substitution (the query has another name where the list has one:
+    // "Ahmad Hasib Turk" / "Ahmad Abdul Turk"), which is evidence of a different person and counts in full;
+    // a token only one side has (a middle name the other omits) counts for less.
+    let nuq = 0;
+    let nul = 0;
+    for (let i = 0; i < nq; i++) if (!usedQ[i]) unmatchedQ[nuq++] = q.tokens[i]!.weight;
+    for (let j = 0; j < nl; j++) if (!usedL[j]) unmatchedL[nul++] = unmatchedListWeight(l.tokens[j]!);
+    sortDesc(unmatchedQ, nuq);
+    sortDesc(unmatchedL, nul);
+    const subst = Math.min(nuq, nul);
+    for (let k = 0; k < nuq; k++) den += unmatchedQ[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_QUERY_PENALTY);
+    for (let k = 0; k < nul; k++) den += unmatchedL[k]! * (k < subst ? SUBSTITUTION_PENALTY : UNMATCHED_LIST_PENALTY);
+    score = den > 0 ? num / den : 0;
+    // Initials alone ("K M A" against "Mohammed Anne Khan") are no evidence of identity.
+    if (initials === matched) score = Math.min(0.5, score);
+  }
+  // Token boundaries drawn differently ("Abdul Rahman" / "Abdulrahman", "Al Qaida" / "Alqaida") and typos in
+  // short syllables ("Han Yyu-ro"): the concatenated tokens compared as one string. Only worth computing when
+  // it could win: the token score is below the bar it would need to beat, and the letters the two have in
+  // common allow a Jaro-Winkler of 0.93 at all.
+  if (score < COMPACT_MIN && q.sortedCompact.length >= 6 && l.sortedCompact.length >= 6 && compactBound(q, l) >= COMPACT_MIN) {
     const c = jaroWinkler(q.sortedCompact, l.sortedCompact);
-    if (c >= 0.93 && c > score) {
-      return { score: c, tokens: [{ query: q.normalised, list: l.normalised, score: round(c), how: 'fuzzy' }] };
+    if (c >= COMPACT_MIN && c > score) {
+      return { score: c, tokens: explain ? [{ query: q.normalised, list: l.normalised, score: round(c), how: 'fuzzy' }] : [] };
     }
   }
   return { score, tokens };
@@ -171,6 +238,9 @@ function round(n: number): number {
 
 // ---------------------------------------------------------------------------------------------------------
 // Factors
+
+/** The most the factors can add (a full date of birth and a country in common). */
+const MAX_FACTOR_GAIN = 0.08 + 0.03;
 
 const YEAR = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/;
 
@@ -246,15 +316,19 @@ export function scoreEntity(
   query: ScreeningQuery,
   analysedQuery: AnalysedName,
   cache?: TokenSimCache,
+  minScore?: number,
 ): ScreeningMatch | null {
   let best: { name: AnalysedEntityName; cmp: NameComparison; score: number } | null = null;
   for (const n of names) {
-    const cmp = compareNames(analysedQuery, n.analysed, cache);
+    const cmp = compareNames(analysedQuery, n.analysed, cache, false);
     if (cmp.score <= 0) continue;
     const score = n.kind === 'weak_alias' ? cmp.score * WEAK_ALIAS_FACTOR : cmp.score;
     if (!best || score > best.score) best = { name: n, cmp, score };
   }
   if (!best) return null;
+  // Factors can add at most this much: a name that cannot reach the bar even so is not explained.
+  if (minScore !== undefined && best.score + MAX_FACTOR_GAIN < minScore) return null;
+  best.cmp = compareNames(analysedQuery, best.name.analysed, cache, true);
   const factors: MatchFactor[] = [];
   if (best.name.kind === 'weak_alias') {
     factors.push({ factor: 'name_coverage', effect: round(best.score - best.cmp.score), detail: 'matched a weak (low-quality) alias' });

@@ -89,6 +89,8 @@ export interface AnalysedName {
   compact: string;
   /** The tokens in sorted order, concatenated: the order-independent form the fuzzy whole-name comparison uses. */
   sortedCompact: string;
+  /** Letter and digit counts of sortedCompact (a-z, 0-9): a cheap bound before comparing whole names. */
+  letters: Uint8Array;
   /** As compact, legal forms and honorifics included ("SiemensAG" = "Siemens AG" before the AG is removed). */
   fullCompact: string;
   /** Legal forms removed (canonical, e.g. 'llc', 'jsc'). */
@@ -157,6 +159,18 @@ function tokenWeight(text: string): number {
   return Math.min(Math.max(text.length, 1.5), 8) / 4;
 }
 
+function letterCounts(tokens: string[]): Uint8Array {
+  const counts = new Uint8Array(37);
+  for (const t of tokens) {
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      const k = c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? 26 + c - 48 : 36;
+      if (counts[k]! < 255) counts[k] = counts[k]! + 1;
+    }
+  }
+  return counts;
+}
+
 /**
  * Analyses a name for matching. `kind` 'person' keeps words that look like legal forms (a person named
  * "Ao" or "Sa" exists); organisations and unknown kinds have them removed.
@@ -178,6 +192,7 @@ export function analyseName(input: string, kind?: string): AnalysedName {
     tokens: nameTokens,
     compact: tokens.join(''),
     sortedCompact: [...tokens].sort().join(''),
+    letters: letterCounts(tokens),
     fullCompact: base.tokens.join(''),
     legalForms,
     honorifics,

@@ -6,7 +6,7 @@
 //   p:<phonetic>  its phonetic key                      (Mohammed / Muhammad, Akhmed / Ahmed)
 //   d:<deletion>  the token and each 1-deletion of it    (any single-character typo: symmetric delete)
 //   f:<prefix3> / s:<suffix3>  first and last 3 letters  (several typos at one end of a token)
-//   c:<compact>   the whole name without spaces          (SiemensAG, Abdulrahman)
+//   c:<compact>   the whole name without spaces, and its 1-deletions (SiemensAG, Abdulrahman, AhmedSultn)
 // Typo keys (d, f, s) are looked up only for query tokens that no list has. A name's evidence is the sum over
 // query tokens of its best key's inverse document frequency. Names with less than MIN_EVIDENCE of the query's
 // possible evidence are dropped; of the rest, the MAX_CANDIDATES with the most evidence are scored in full by
@@ -59,6 +59,14 @@ export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => bo
   return groups;
 }
 
+/** Whole-name keys: the name without spaces, and (for 6 to 24 letters) each one-letter deletion of it. */
+function compactKeys(a: AnalysedName): string[] {
+  const c = a.compact;
+  if (c.length === 0) return [];
+  if (c.length < 6 || c.length > 24) return ['c:' + c];
+  return deletions(c).map((d) => 'c:' + d);
+}
+
 class InMemoryScreeningIndex implements ScreeningIndex {
   readonly algorithmVersion = ALGORITHM_VERSION;
   readonly entityCount: number;
@@ -66,7 +74,14 @@ class InMemoryScreeningIndex implements ScreeningIndex {
   /** name ref → entity index, and → the name's position in that entity's names. */
   private readonly nameEntity: Int32Array;
   private readonly nameSlot: Int32Array;
-  private readonly postings = new Map<string, Int32Array>();
+  /**
+   * Posting lists, flat: key → its number; postingStart[n]..postingStart[n + 1] indexes postingData (name refs).
+   * One typed array for all keys instead of one per key: most keys (deletions) list one or two names, and a
+   * typed array's own overhead would be most of the index's memory.
+   */
+  private readonly keys = new Map<string, number>();
+  private readonly postingStart: Int32Array;
+  private readonly postingData: Int32Array;
   private readonly wallets = new Map<string, number[]>();
   /** Scratch for a search: accumulated blocking weight per name ref (reset after each search). */
   private readonly acc: Float64Array;
@@ -90,7 +105,7 @@ class InMemoryScreeningIndex implements ScreeningIndex {
         this.nameEntity[ref] = ei;
         this.nameSlot[ref] = slot;
         const keys = new Set(blockingKeyGroups(n.analysed).flat());
-        keys.add('c:' + n.analysed.compact);
+        for (const k of compactKeys(n.analysed)) keys.add(k);
         for (const k of keys) {
           let list = building.get(k);
           if (!list) building.set(k, (list = []));
@@ -106,7 +121,19 @@ class InMemoryScreeningIndex implements ScreeningIndex {
         if (!list.includes(ei)) list.push(ei);
       }
     });
-    for (const [k, list] of building) this.postings.set(k, Int32Array.from(list));
+    let size = 0;
+    for (const list of building.values()) size += list.length;
+    this.postingStart = new Int32Array(building.size + 1);
+    this.postingData = new Int32Array(size);
+    let n = 0;
+    let at = 0;
+    for (const [k, list] of building) {
+      this.keys.set(k, n);
+      this.postingStart[n] = at;
+      for (const r of list) this.postingData[at++] = r;
+      n++;
+    }
+    this.postingStart[n] = at;
   }
 
   search(query: ScreeningQuery, opts: SearchOptions = {}): ScreeningMatch[] {
@@ -128,7 +155,7 @@ class InMemoryScreeningIndex implements ScreeningIndex {
         for (const [ei, names] of this.candidates(q)) {
           if (byEntity.has(ei)) continue;
           const e = this.entities[ei]!;
-          const m = scoreEntity(e.source, e.entity, names, query, q, cache);
+          const m = scoreEntity(e.source, e.entity, names, query, q, cache, threshold);
           if (m && m.score >= threshold) byEntity.set(ei, m);
         }
       }
@@ -145,17 +172,21 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     const acc = this.acc;
     const best = this.tokenBest;
     let queryWeight = 0;
-    for (const group of blockingKeyGroups(q, (t) => this.postings.has('t:' + t))) {
+    const start = this.postingStart;
+    const data = this.postingData;
+    for (const group of blockingKeyGroups(q, (t) => this.keys.has('t:' + t))) {
       // Per query token: each name's best key weight (max, not sum), then added to the name's evidence.
       const seen: number[] = [];
       let groupMax = 0;
       for (const k of group) {
-        const list = this.postings.get(k);
-        if (!list) continue;
-        const idf = Math.log(1 + total / list.length);
+        const n = this.keys.get(k);
+        if (n === undefined) continue;
+        const from = start[n]!;
+        const to = start[n + 1]!;
+        const idf = Math.log(1 + total / (to - from));
         if (idf > groupMax) groupMax = idf;
-        for (let i = 0; i < list.length; i++) {
-          const r = list[i]!;
+        for (let i = from; i < to; i++) {
+          const r = data[i]!;
           const b = best[r]!;
           if (b === 0) seen.push(r);
           if (idf > b) best[r] = idf;
@@ -170,11 +201,18 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     }
     // A name that shares less than MIN_EVIDENCE of the query's blocking weight cannot reach a hit: the
     // tokens it does not share a key with would have to match fuzzily, and they weigh too much for that.
-    // A name equal to the query once spaces are dropped ("SiemensAG") is always a candidate.
+    // A name equal to the query once spaces are dropped ("SiemensAG"), or one typo away from it, is always a
+    // candidate.
     const floor = queryWeight * MIN_EVIDENCE;
-    const compact = this.postings.get('c:' + q.compact);
-    if (compact) for (const r of compact) if (acc[r] === 0) touched.push(r);
-    if (compact) for (const r of compact) acc[r] = acc[r]! + queryWeight + 1;
+    for (const k of compactKeys(q)) {
+      const n = this.keys.get(k);
+      if (n === undefined) continue;
+      for (let i = start[n]!; i < start[n + 1]!; i++) {
+        const r = data[i]!;
+        if (acc[r] === 0) touched.push(r);
+        if (acc[r]! < queryWeight + 1) acc[r] = queryWeight + 1;
+      }
+    }
     let chosen = touched.filter((r) => acc[r]! >= floor);
     if (chosen.length > MAX_CANDIDATES) {
       // The K-th largest weight by selection (no full sort), then the names at or above it, capped at K.
