@@ -275,10 +275,9 @@ export async function renderWatermarked(doc: { contentType: string; content: Uin
     }
   } else {
     const img = doc.contentType === 'image/png' ? await out.embedPng(bytes) : await out.embedJpg(bytes);
-    const scale = Math.min(1, MAX_SIDE_PT / Math.max(img.width, img.height));
-    const w = Math.max(72, img.width * scale);
-    const h = Math.max(72, img.height * scale);
-    const page = out.addPage([w, h]);
+    // The longest side fills an A4 side (large photos shrink, small ones grow), so the stamp is always legible.
+    const scale = MAX_SIDE_PT / Math.max(img.width, img.height);
+    const page = out.addPage([img.width * scale, img.height * scale]);
     page.drawImage(img, { x: 0, y: 0, width: img.width * scale, height: img.height * scale });
   }
   const font = await out.embedFont(StandardFonts.Helvetica);
@@ -291,8 +290,10 @@ export async function renderWatermarked(doc: { contentType: string; content: Uin
     for (let y = -height; y < height * 2; y += step) {
       page.drawText(line, { x: 0, y, size, font, color: rgb(0.8, 0.1, 0.1), opacity: 0.28, rotate: degrees(30) });
     }
-    page.drawRectangle({ x: 0, y: 0, width, height: size * 1.8, color: rgb(1, 1, 1), opacity: 0.85 });
-    page.drawText(line, { x: size / 2, y: size / 2, size: size * 0.9, font, color: rgb(0.6, 0, 0) });
+    // The footer is sized to fit the page width whole: a cut-off name would not say who looked.
+    const footer = Math.min(size * 0.9, (width - size) / font.widthOfTextAtSize(line, 1));
+    page.drawRectangle({ x: 0, y: 0, width, height: footer * 2, color: rgb(1, 1, 1), opacity: 0.85 });
+    page.drawText(line, { x: size / 2, y: footer / 2, size: footer, font, color: rgb(0.6, 0, 0) });
   }
   return out.save({ useObjectStreams: false });
 }

@@ -467,7 +467,7 @@ function DecisionPanel({ view }: { view: CaseView }) {
       {view.can.decide ? (
         <form onSubmit={(e) => e.preventDefault()} aria-label="Decision">
           <label className="field">
-            <span className="field-label">Reason (recorded in the case history and the audit log)</span>
+            <span className="field-label">Reason (recorded, encrypted, in the case history)</span>
             <textarea className="input textarea" name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={5} />
           </label>
           <div className="actions">
