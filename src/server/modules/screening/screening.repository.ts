@@ -145,3 +145,9 @@ export async function approvalStatuses(tx: AuditedTx, ids: string[]): Promise<Ma
   const rows = await tx.selectFrom('approval_request').select(['id', 'status']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.status]));
 }
+
+/** How many traders there are (a re-screen of everyone picks its way of matching by it). */
+export async function countTraders(tx: AuditedTx): Promise<number> {
+  const r = await tx.selectFrom('trader').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -87,6 +87,17 @@ export interface ScreeningEngine {
   buildIndex(lists: { source: ListSource; entities: ListEntity[] }[]): ScreeningIndex;
   algorithmVersion: string;
   threshold: number;
+  /** Matching on worker threads (engine/batch.ts), for re-screening many traders; absent: on this thread. */
+  screenBatch?: (
+    lists: readonly { source: ListSource; entities: readonly ListEntity[] }[],
+    queries: AsyncIterable<ScreeningQuery>,
+    onResult: (i: number, result: ScreeningMatch[] | { error: string }) => void,
+    opts: { threshold?: number; limit?: number; workers?: number },
+  ) => Promise<number>;
+  /** Worker threads for screenBatch (default: the engine's choice, the available cores). */
+  workers?: number;
+  /** Re-screen on workers only from this many traders (starting workers costs an index build each). Default 20,000. */
+  workersFrom?: number;
 }
 
 /** A deposit or withdrawal address the exchange reported for a trader (the counterparty side). */
@@ -145,6 +156,10 @@ interface IndexState {
   versions: ListVersionRef[];
   /** `${source}:${id}` → entity (for the content hash a false positive is remembered against). */
   entities: Map<string, ListEntity>;
+  /** Whether any entity lists a wallet (if not, re-screening everyone skips reading and decrypting wallets). */
+  wallets: boolean;
+  /** The lists the index was built from (worker threads build their own copy). */
+  lists: { source: ListSource; entities: ListEntity[] }[];
 }
 
 type Outcome = 'new' | 'open' | 'suppressed' | 'reopened' | 'confirmed';
@@ -193,6 +208,11 @@ export function subjectsOf(s: ScreeningSubjects): Subject[] {
   return out;
 }
 
+const hasWallets = (entities: Iterable<ListEntity>) => {
+  for (const e of entities) if (e.wallets.length > 0) return true;
+  return false;
+};
+
 const versionView = (v: StoredListVersion | ListVersionRef): ListVersionView => ({ id: v.id, source: v.source, version: v.version, sha256: v.sha256, publishedAt: v.publishedAt });
 const iso = (v: Date | string) => new Date(v).toISOString();
 
@@ -200,7 +220,7 @@ const iso = (v: Date | string) => new Date(v).toISOString();
 export function createScreeningService(d: ScreeningDeps) {
   const read: Audited = d.auditedRead ?? d.audited;
   const pageSize = d.pageSize ?? 1000;
-  let state: IndexState = { index: null, versions: [], entities: new Map() };
+  let state: IndexState = { index: null, versions: [], entities: new Map(), wallets: false, lists: [] };
   let loaded = false;
 
   /** Loads the active lists into a new index and swaps it in (searches in flight keep the old one). */
@@ -208,7 +228,7 @@ export function createScreeningService(d: ScreeningDeps) {
     const active = await d.lists.activeEntities();
     const entities = new Map<string, ListEntity>();
     for (const l of active.lists) for (const e of l.entities) entities.set(entityKey(l.source, e.id), e);
-    const next: IndexState = { index: entities.size > 0 ? d.engine.buildIndex(active.lists) : null, versions: active.versions, entities };
+    const next: IndexState = { index: entities.size > 0 ? d.engine.buildIndex(active.lists) : null, versions: active.versions, entities, wallets: hasWallets(entities.values()), lists: active.lists };
     state = next;
     loaded = true;
     return next;
@@ -557,8 +577,17 @@ export function createScreeningService(d: ScreeningDeps) {
    */
   async function rescreenEveryone(
     ctx: ActorContext,
-    index: ScreeningIndex | null,
-    meta: { trigger: 'list_change' | 'manual'; versions: ListVersionRef[]; listVersionId: string | null; previousVersionId: string | null; delta?: { added: number; changed: number; removed: number; sha256: string }; entityOf: RunMeta['entityOf'] },
+    index: { index: ScreeningIndex; lists: { source: ListSource; entities: ListEntity[] }[] } | null,
+    meta: {
+      trigger: 'list_change' | 'manual';
+      versions: ListVersionRef[];
+      listVersionId: string | null;
+      previousVersionId: string | null;
+      delta?: { added: number; changed: number; removed: number; sha256: string };
+      entityOf: RunMeta['entityOf'];
+      /** False when no entity screened against has a wallet: wallets are then neither read nor decrypted. */
+      wallets: boolean;
+    },
     onProgress?: (p: { traders: number; subjects: number; tradersWithHits: number }) => void,
   ): Promise<BatchView> {
     const batchId = randomUUID();
@@ -584,42 +613,52 @@ export function createScreeningService(d: ScreeningDeps) {
     );
     const counts = { traders: 0, subjects: 0, tradersWithHits: 0 };
     const readPage = (after: string | undefined) =>
-      read(ctx, { action: 'screening.rescreen_read', target: { type: 'screening_batch', id: batchId }, fields: SCREENED_FIELDS }, (tx) => d.traders.screeningSubjectsPage(tx, after, pageSize));
+      read(ctx, { action: 'screening.rescreen_read', target: { type: 'screening_batch', id: batchId }, fields: SCREENED_FIELDS }, (tx) => d.traders.screeningSubjectsPage(tx, after, pageSize, { wallets: meta.wallets }));
+    type Found = { traderId: string; screened: Screened[]; subjectCount: number };
+    const store = async (found: Found[]) => {
+      if (found.length === 0) return;
+      counts.tradersWithHits += found.length;
+      await d.audited(ctx, { action: 'screening.rescreen_hits', target: { type: 'screening_batch', id: batchId }, fields: ['screening_run.evidence', 'screening_hit'] }, async (tx) => {
+        const keyOf = keyCache(tx);
+        for (const f of found) {
+          const key = await keyOf(f.traderId);
+          if (!key) continue;
+          await persist(tx, f.traderId, key, f.screened, {
+            trigger: meta.trigger === 'list_change' ? 'list_change' : 'manual',
+            scope: meta.trigger === 'list_change' ? 'delta' : 'full',
+            batchId,
+            versions: meta.versions,
+            listsLoaded: true,
+            subjectCount: f.subjectCount,
+            entityOf: meta.entityOf,
+          });
+        }
+      });
+    };
+    /** Every page in turn; the next page's query runs while this one is matched. */
+    async function* pages() {
+      let next = readPage(undefined);
+      for (;;) {
+        const page = await next;
+        if (page.length === 0) return;
+        next = page.length < pageSize ? Promise.resolve([]) : readPage(page.at(-1)!.id);
+        yield page;
+      }
+    }
     try {
-      if (index) {
-        let next = readPage(undefined);
-        for (;;) {
-          const page = await next;
-          if (page.length === 0) break;
-          // The next page's query runs while this one is matched.
-          next = page.length < pageSize ? Promise.resolve([]) : readPage(page.at(-1)!.id);
-          const found: { traderId: string; screened: Screened[]; subjectCount: number }[] = [];
+      if (index && d.engine.screenBatch && (await countTraders(ctx)) >= (d.engine.workersFrom ?? 20_000)) {
+        await rescreenOnWorkers(pages(), index.lists, store, counts, onProgress);
+      } else if (index) {
+        for await (const page of pages()) {
+          const found: Found[] = [];
           for (const s of page) {
             const subjects = subjectsOf(s);
             counts.subjects += subjects.length;
-            const screened = screen(index, subjects);
+            const screened = screen(index.index, subjects);
             if (screened.some((x) => x.matches.length > 0)) found.push({ traderId: s.id, screened, subjectCount: subjects.length });
           }
           counts.traders += page.length;
-          if (found.length) {
-            counts.tradersWithHits += found.length;
-            await d.audited(ctx, { action: 'screening.rescreen_hits', target: { type: 'screening_batch', id: batchId }, fields: ['screening_run.evidence', 'screening_hit'] }, async (tx) => {
-              const keyOf = keyCache(tx);
-              for (const f of found) {
-                const key = await keyOf(f.traderId);
-                if (!key) continue;
-                await persist(tx, f.traderId, key, f.screened, {
-                  trigger: meta.trigger === 'list_change' ? 'list_change' : 'manual',
-                  scope: meta.trigger === 'list_change' ? 'delta' : 'full',
-                  batchId,
-                  versions: meta.versions,
-                  listsLoaded: true,
-                  subjectCount: f.subjectCount,
-                  entityOf: meta.entityOf,
-                });
-              }
-            });
-          }
+          await store(found);
           onProgress?.(counts);
         }
       }
@@ -635,6 +674,76 @@ export function createScreeningService(d: ScreeningDeps) {
       );
       throw err;
     }
+  }
+
+  /** How many traders there are (to choose between matching here and on worker threads). */
+  async function countTraders(ctx: ActorContext): Promise<number> {
+    return read(ctx, { action: 'screening.rescreen_count', target: { type: 'trader' } }, (tx) => repo.countTraders(tx));
+  }
+
+  /**
+   * The matching of a re-screen on worker threads (engine screenBatch): this thread reads and decrypts pages and
+   * feeds the subjects' queries in order; answers come back in the same order and are gathered per trader; traders
+   * with a candidate are stored a few hundred at a time. A query that fails fails the batch (never a silent pass).
+   */
+  async function rescreenOnWorkers(
+    pages: AsyncGenerator<ScreeningSubjects[]>,
+    lists: { source: ListSource; entities: ListEntity[] }[],
+    store: (found: { traderId: string; screened: Screened[]; subjectCount: number }[]) => Promise<void>,
+    counts: { traders: number; subjects: number; tradersWithHits: number },
+    onProgress?: (p: { traders: number; subjects: number; tradersWithHits: number }) => void,
+  ): Promise<void> {
+    const pendingSubjects: { traderId: string; subject: Subject; of: number }[] = [];
+    let head = 0;
+    const partial = new Map<string, Screened[]>();
+    let found: { traderId: string; screened: Screened[]; subjectCount: number }[] = [];
+    let failure: string | null = null;
+    async function* queries(): AsyncGenerator<ScreeningQuery> {
+      for await (const page of pages) {
+        if (failure) throw new Error(`screening query failed: ${failure}`);
+        for (const s of page) {
+          const subjects = subjectsOf(s);
+          counts.subjects += subjects.length;
+          for (const subject of subjects) {
+            pendingSubjects.push({ traderId: s.id, subject, of: subjects.length });
+            yield subject.query;
+          }
+        }
+        counts.traders += page.length;
+        if (found.length >= 200) {
+          const f = found;
+          found = [];
+          await store(f);
+        }
+        // Drop answered entries now and then (the queue only grows by what is in flight).
+        if (head > 50_000) {
+          pendingSubjects.splice(0, head);
+          head = 0;
+        }
+        onProgress?.(counts);
+      }
+    }
+    await d.engine.screenBatch!(
+      lists,
+      queries(),
+      (_i, result) => {
+        const p = pendingSubjects[head++]!;
+        if (!Array.isArray(result)) {
+          failure ??= result.error;
+          return;
+        }
+        const list = partial.get(p.traderId) ?? [];
+        list.push({ subject: p.subject, matches: result });
+        if (list.length < p.of) partial.set(p.traderId, list);
+        else {
+          partial.delete(p.traderId);
+          if (list.some((x) => x.matches.length > 0)) found.push({ traderId: p.traderId, screened: list, subjectCount: p.of });
+        }
+      },
+      { threshold: d.engine.threshold, limit: 10, ...(d.engine.workers !== undefined ? { workers: d.engine.workers } : {}) },
+    );
+    if (failure) throw new Error(`screening query failed: ${failure}`);
+    await store(found);
   }
 
   const FreezePayload = z.object({ traderId: z.uuid(), hitId: z.uuid() });
@@ -668,7 +777,8 @@ export function createScreeningService(d: ScreeningDeps) {
       const st = await loadIndex();
       const entities = [...e.delta.added, ...e.delta.changed.map((c) => c.after)];
       const byKey = new Map(entities.map((x) => [entityKey(e.version.source, x.id), x]));
-      const deltaIndex = entities.length ? d.engine.buildIndex([{ source: e.version.source, entities }]) : null;
+      const deltaLists = [{ source: e.version.source, entities }];
+      const deltaIndex = entities.length ? { index: d.engine.buildIndex(deltaLists), lists: deltaLists } : null;
       const sorted = [...entities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return rescreenEveryone(
         systemContext('screening:list-change'),
@@ -680,6 +790,7 @@ export function createScreeningService(d: ScreeningDeps) {
           previousVersionId: e.previous?.id ?? null,
           delta: { added: e.delta.added.length, changed: e.delta.changed.length, removed: e.delta.removed.length, sha256: sha256(canonical(sorted)) },
           entityOf: (source, id) => byKey.get(entityKey(source, id)) ?? st.entities.get(entityKey(source, id)),
+          wallets: hasWallets(entities),
         },
       );
     },
@@ -687,14 +798,15 @@ export function createScreeningService(d: ScreeningDeps) {
     /** Re-screens every trader against the whole active list (operators; the benchmark). */
     async rescreenAll(ctx: ActorContext, onProgress?: (p: { traders: number; subjects: number; tradersWithHits: number }) => void): Promise<BatchView> {
       const st = loaded ? state : await loadIndex();
-      return rescreenEveryone(ctx, st.index, { trigger: 'manual', versions: st.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => st.entities.get(entityKey(s, id)) }, onProgress);
+      return rescreenEveryone(ctx, st.index ? { index: st.index, lists: st.lists } : null, { trigger: 'manual', versions: st.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => st.entities.get(entityKey(s, id)), wallets: st.wallets }, onProgress);
     },
 
     /** Re-screens every trader against an index of the given entities only (what a list activation does; the benchmark). */
     async rescreenAgainst(ctx: ActorContext, source: ListSource, entities: ListEntity[], onProgress?: (p: { traders: number; subjects: number; tradersWithHits: number }) => void): Promise<BatchView> {
       const byKey = new Map(entities.map((x) => [entityKey(source, x.id), x]));
-      const index = entities.length ? d.engine.buildIndex([{ source, entities }]) : null;
-      return rescreenEveryone(ctx, index, { trigger: 'manual', versions: state.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => byKey.get(entityKey(s, id)) }, onProgress);
+      const lists = [{ source, entities }];
+      const index = entities.length ? { index: d.engine.buildIndex(lists), lists } : null;
+      return rescreenEveryone(ctx, index, { trigger: 'manual', versions: state.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => byKey.get(entityKey(s, id)), wallets: hasWallets(entities) }, onProgress);
     },
 
     /** For KYC: screens the trader and their directors, UBOs and wallets inside the caller's transaction; the facts after. */

@@ -15,7 +15,7 @@ import { FakeClock } from '../../platform/clock.js';
 import { systemContext } from '../../platform/http/request-context.js';
 import { syntheticTrader } from '../demo/synthetic.js';
 import { createSimulator, syntheticAccount, type Simulator } from '../exchange/simulator.js';
-import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD } from './engine/index.js';
+import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD, screenBatch } from './engine/index.js';
 import type { ListEntity, ListSource, ListVersionRef } from './model.js';
 import { SKIP_SAMPLES, sample } from './lists/test-support/data.js';
 import { createScreeningService, type ScreeningService } from './screening.service.js';
@@ -72,7 +72,7 @@ describe('screening: runs, hits, review, evidence', () => {
   let versions: ListVersionRef[] = [];
 
   /** The service as the container builds it, over lists this test controls (the lists service has its own tests). */
-  async function useLists(next: { source: ListSource; entities: ListEntity[] }[]): Promise<ScreeningService> {
+  async function useLists(next: { source: ListSource; entities: ListEntity[] }[], opts: { workers?: boolean } = {}): Promise<ScreeningService> {
     lists = next;
     versions = next.map((l, i) => version(l.source, i + 1));
     const c = t.container;
@@ -86,7 +86,7 @@ describe('screening: runs, hits, review, evidence', () => {
       exchange: c.exchange,
       approvals: c.approvals,
       lists: { activeEntities: async () => ({ versions, lists }), onActivated: () => undefined },
-      engine: { buildIndex: buildScreeningIndex, algorithmVersion: ALGORITHM_VERSION, threshold: DEFAULT_THRESHOLD },
+      engine: { buildIndex: buildScreeningIndex, algorithmVersion: ALGORITHM_VERSION, threshold: DEFAULT_THRESHOLD, ...(opts.workers ? { screenBatch, workers: 2, workersFrom: 0 } : {}) },
     });
     await svc.loadIndex();
     (c as { screening: ScreeningService }).screening = svc;
@@ -374,6 +374,20 @@ describe('screening: runs, hits, review, evidence', () => {
     const ev = (await get('compliance_officer', `/api/v1/screening/traders/${ids.plain}/evidence`)).json();
     assert.ok(ev.batches.some((b: { id: string }) => b.id === batch.id), 'the batch covers traders without a candidate');
     await expectAudited(t, { action: 'screening.rescreen_read', outcome: 'ok', targetId: batch.id });
+  });
+
+  it('re-screening everyone on worker threads finds exactly what the in-thread path finds', async () => {
+    const current = lists;
+    const ctx = systemContext('test');
+    const runsOf = async (batchId: string) =>
+      (await t.container.db.system.selectFrom('screening_run').select(['trader_id', 'candidate_count']).where('batch_id', '=', batchId).execute()).map((r) => `${r.trader_id}:${r.candidate_count}`).sort();
+    const here = await (await useLists(current)).rescreenAll(ctx);
+    const onWorkers = await (await useLists(current, { workers: true })).rescreenAll(ctx);
+    assert.equal(onWorkers.status, 'done');
+    assert.ok(here.tradersWithHits >= 3, JSON.stringify(here));
+    assert.equal(onWorkers.tradersScreened, here.tradersScreened);
+    assert.equal(onWorkers.subjectsScreened, here.subjectsScreened);
+    assert.deepEqual(await runsOf(onWorkers.id), await runsOf(here.id));
   });
 
   it('KYC: screenTrader runs inside the caller\'s transaction and answers the facts', async () => {

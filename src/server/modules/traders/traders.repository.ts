@@ -222,11 +222,11 @@ function bundleColumns(need: BundleNeeds) {
  * The columns screening needs of a page of traders in id order after `after` (keyset), with each trader's latest
  * wrapped data key and, for businesses, directors and UBOs, and every trader's wallets: one round trip per page.
  */
-export async function screeningRowsAfter(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number }) {
+export async function screeningRowsAfter(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number; wallets?: boolean }) {
   let q = tx
     .selectFrom('trader as t')
     .select(['t.id', 't.kind', 't.country', 't.legal_name_ct', 't.date_of_birth_ct'])
-    .select(bundleColumns({ wallets: true, balances: false, persons: true }))
+    .select(bundleColumns({ wallets: opts.wallets !== false, balances: false, persons: true }))
     .orderBy('t.id')
     .limit(opts.limit);
   if (opts.after) q = q.where('t.id', '>', opts.after);

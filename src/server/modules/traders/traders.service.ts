@@ -256,7 +256,7 @@ export function createTradersService(d: TradersDeps) {
   }
 
   /** Decrypts only the screened fields of a page of traders (one query; each trader's own key). */
-  async function screeningSubjects(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number }): Promise<ScreeningSubjects[]> {
+  async function screeningSubjects(tx: AuditedTx, opts: { after?: string | undefined; ids?: string[]; limit: number; wallets?: boolean }): Promise<ScreeningSubjects[]> {
     const rows = await repo.screeningRowsAfter(tx, opts);
     const hex = (s: string) => Buffer.from(s, 'hex');
     const out: ScreeningSubjects[] = [];
@@ -389,9 +389,12 @@ export function createTradersService(d: TradersDeps) {
       return (await screeningSubjects(tx, { ids: [traderId], limit: 1 }))[0];
     },
 
-    /** Screening subjects of up to `limit` traders in id order after `after` (keyset; re-screening every trader). */
-    async screeningSubjectsPage(tx: AuditedTx, after: string | undefined, limit: number): Promise<ScreeningSubjects[]> {
-      return screeningSubjects(tx, { after, limit });
+    /**
+     * Screening subjects of up to `limit` traders in id order after `after` (keyset; re-screening every trader).
+     * `wallets: false` leaves wallets out (neither read nor decrypted) when the lists screened against hold none.
+     */
+    async screeningSubjectsPage(tx: AuditedTx, after: string | undefined, limit: number, opts: { wallets?: boolean } = {}): Promise<ScreeningSubjects[]> {
+      return screeningSubjects(tx, { after, limit, ...opts });
     },
 
     /** Records a trader's status after the exchange froze or unfroze the account (the caller audits the action). */
