@@ -185,7 +185,12 @@ export function registerKycRoutes(t: TypedApp, c: Container): void {
       '/api/v1/kyc/cases/:id/documents',
       {
         config: { permission: 'kyc.submit' },
-        schema: { tags, summary: `Upload documents (multipart: type, optional personId, up to ${MAX_FILES_PER_UPLOAD} JPEG/PNG/PDF files)`, params: IdParams, response: { 201: UploadResult } },
+        schema: {
+          tags,
+          summary: `Upload documents (multipart: type, optional personId, up to ${MAX_FILES_PER_UPLOAD} JPEG/PNG/PDF files)`,
+          params: IdParams,
+          response: { 201: UploadResult },
+        },
       },
       async (req, reply) => {
         const upload = await readUpload(req);

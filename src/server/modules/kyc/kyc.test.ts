@@ -119,6 +119,15 @@ describe('kyc cases', () => {
       expectProblem(await call('support_senior', 'POST', '/api/v1/kyc/cases', {}), 400, 'validation_failed');
     });
 
+    it('every KYC route is in the OpenAPI document, the upload route (in its own multipart scope) too', async () => {
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { consumes?: string[] }>> };
+      const kyc = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1/kyc/'));
+      assert.ok(kyc.includes('/api/v1/kyc/cases/{id}/documents'), kyc.join(', '));
+      assert.ok(kyc.includes('/api/v1/kyc/webhooks/provider'));
+      assert.ok(doc.paths['/api/v1/kyc/cases/{id}/decision']?.post);
+      assert.ok(doc.paths['/api/v1/traders/{id}/kyc']?.get);
+    });
+
     it('IDOR: every per-case and per-trader route answers 404 for a random or malformed id (audited as denied)', async () => {
       for (const id of [crypto.randomUUID(), 'x%27%20or%201=1', '00000000-0000-0000-0000-000000000000']) {
         expectProblem(await call('compliance_senior', 'GET', `/api/v1/kyc/cases/${id}`), 404, 'not_found');
