@@ -119,6 +119,17 @@ describe('kyc cases', () => {
       expectProblem(await call('support_senior', 'POST', '/api/v1/kyc/cases', {}), 400, 'validation_failed');
     });
 
+    it('the upload route (its own multipart scope) is behind the same gate: 401 without a session, 403 without the CSRF header or kyc.submit', async () => {
+      const body = multipart({ type: 'selfie' }, [{ filename: 'a.png', type: 'image/png', content: PNG }]);
+      const url = `/api/v1/kyc/cases/${crypto.randomUUID()}/documents`;
+      expectProblem(await t.app.inject({ method: 'POST', url, headers: body.headers, payload: body.payload }), 401, 'unauthenticated');
+      const s = await as('support_senior');
+      const noCsrf = Object.fromEntries(Object.entries(s.headers).filter(([k]) => k.toLowerCase() !== 'x-csrf-token'));
+      expectProblem(await t.app.inject({ method: 'POST', url, headers: { ...noCsrf, ...body.headers }, remoteAddress: s.ip, payload: body.payload }), 403, 'csrf_failed');
+      expectProblem(await upload('compliance_senior', crypto.randomUUID(), 'selfie', [{ filename: 'a.png', type: 'image/png', content: PNG }]), 404, 'not_found');
+      expectProblem(await upload('marketing', crypto.randomUUID(), 'selfie', [{ filename: 'a.png', type: 'image/png', content: PNG }]), 403, 'forbidden');
+    });
+
     it('every KYC route is in the OpenAPI document, the upload route (in its own multipart scope) too', async () => {
       const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { consumes?: string[] }>> };
       const kyc = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1/kyc/'));
