@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ListEntity } from '../model.js';
 import {
   ALGORITHM_VERSION, DEFAULT_THRESHOLD, analyseName, buildScreeningIndex, jaroWinkler, normaliseName, normaliseWallet,
-  phoneticKey, scorePair, walletEncoding,
+  phoneticKey, scorePair, screenBatch, walletEncoding,
 } from './index.js';
 
 function entity(name: string, over: Partial<ListEntity> = {}): ListEntity {
@@ -222,5 +222,33 @@ describe('index and explanations', () => {
       const r = idx.search({ name: s });
       return r.every((m) => m.score >= 0 && m.score <= 1);
     }));
+  });
+});
+
+describe('batch screening', () => {
+  const entities = [
+    entity('PUTIN, Vladimir Vladimirovich', { id: '1', birthDates: ['1952'] }),
+    entity('BANK ROSSIYA', { id: '2', kind: 'organization' }),
+    entity('SOMEONE WITH WALLET', { id: '3', wallets: [{ currency: 'XBT', address: 'bc1qv7k70u2zynvem59u88ctdlaw7hc735d8xep9rq' }] }),
+  ];
+  const queries = [
+    { name: 'Vladimir Putin' }, { name: 'Bank Rossiya', kind: 'organization' as const }, { name: 'Nobody Known' },
+    { wallet: 'BC1QV7K70U2ZYNVEM59U88CTDLAW7HC735D8XEP9RQ' }, { name: '\u0000'.repeat(3) },
+    ...Array.from({ length: 300 }, (_, i) => ({ name: `Synthetic Person ${i}` })),
+  ];
+  async function run(workers: number) {
+    const out: string[] = [];
+    const n = await screenBatch([{ source: 'ofac_sdn', entities }], queries, (i, r) => out.push(`${i}:${JSON.stringify(r)}`), { workers, chunkSize: 50 });
+    return { n, out };
+  }
+  it('answers every query once, in input order, the same on worker threads as on one thread', async () => {
+    const one = await run(0);
+    const two = await run(2);
+    assert.equal(one.n, queries.length);
+    assert.deepEqual(two.out, one.out);
+    assert.ok(one.out[0]!.startsWith('0:') && one.out[0]!.includes('"entityId":"1"'));
+    assert.ok(one.out[1]!.includes('"entityId":"2"'));
+    assert.equal(one.out[2], '2:[]');
+    assert.ok(one.out[3]!.includes('"nameKind":"wallet"'));
   });
 });
