@@ -2,7 +2,7 @@
 // after the end, ZIP or HTML inside a PDF, active content), truncation, limits (pages, pixels), metadata actually
 // stripped (EXIF GPS, XMP, comments, PNG text chunks) while the image still decodes, and the watermark stamped.
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../../platform/http/errors.js';
@@ -107,6 +107,39 @@ describe('kyc documents: metadata stripped', () => {
     assert.ok(!out.content.includes(Buffer.from(PNG_TEXT)));
     assert.ok(out.content.equals(PNG));
     assert.deepEqual(stripPng(PNG).stripped, []);
+  });
+});
+
+/** A PNG of w×h pixels (colour type 2 RGB or 6 RGBA, optionally interlaced flag), rows of zeros. */
+function makePng(w: number, h: number, colorType: 2 | 6, interlace = 0): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc32(td), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = colorType;
+  ihdr[12] = interlace;
+  const raw = Buffer.alloc(h * (1 + w * (colorType === 2 ? 3 : 4)), 0x40);
+  for (let y = 0; y < h; y++) raw[y * (1 + w * (colorType === 2 ? 3 : 4))] = 0;
+  return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('kyc documents: PNGs the viewer would have to decode', () => {
+  it('an RGB PNG of 16 megapixels is accepted and rendered without decoding; an RGBA one of that size is refused (413)', async () => {
+    const rgb = makePng(4000, 4000, 2);
+    const ok = await check('scan.png', rgb);
+    const out = await renderWatermarked({ contentType: 'image/png', content: ok.content }, 'Carol', new Date());
+    assert.equal((await PDFDocument.load(out)).getPageCount(), 1);
+    assert.ok(Buffer.from(out).includes(Buffer.from('/Predictor 15')), 'the IDAT data is passed through with PNG predictors');
+    await refused(check('shot.png', makePng(4000, 4000, 6)), 413);
+    assert.equal((await check('small.png', makePng(300, 200, 6))).contentType, 'image/png');
   });
 });
 

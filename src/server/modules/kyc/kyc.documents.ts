@@ -22,7 +22,7 @@
 // annotations (links) — and every page is stamped with the viewer's name and the time.
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import { degrees, PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawObject, PDFDocument, PDFHexString, PDFName, PDFRawStream, popGraphicsState, pushGraphicsState, rgb, StandardFonts, type PDFRef } from 'pdf-lib';
 import { ErrorCode } from '../../../contracts/errors.js';
 import { AppError } from '../../platform/http/errors.js';
 import { cleanFilename } from '../support/index.js';
@@ -38,6 +38,12 @@ export const MAX_PDF_PAGES = 30;
 /** Pixels of one image (width × height) and the largest side. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
 export const MAX_IMAGE_SIDE = 12_000;
+/**
+ * Pixels of a PNG with transparency or interlacing: the viewer must decode those (pdf-lib), about 0.15 s per
+ * megapixel on the event loop, so they are capped lower; greyscale, RGB and palette PNGs are passed to the PDF
+ * without decoding (pngAsPdfImage) and JPEGs are never decoded.
+ */
+export const MAX_DECODED_PNG_PIXELS = 12_000_000;
 
 export type DocumentType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
@@ -202,8 +208,14 @@ export function stripPng(buf: Buffer): { content: Buffer; stripped: string[] } {
     const whole = buf.subarray(i, i + 12 + len);
     if (crc32(buf.subarray(i + 4, i + 8 + len)) !== buf.readUInt32BE(i + 8 + len)) throw malformed('The PNG file is corrupt (bad checksum)');
     if (first) {
-      if (type !== 'IHDR' || len < 8) throw malformed('The PNG file is malformed');
-      checkPixels(buf.readUInt32BE(i + 8), buf.readUInt32BE(i + 12));
+      if (type !== 'IHDR' || len < 13) throw malformed('The PNG file is malformed');
+      const [w, h] = [buf.readUInt32BE(i + 8), buf.readUInt32BE(i + 12)];
+      checkPixels(w, h);
+      const colorType = buf[i + 17]!;
+      const interlaced = buf[i + 20] !== 0;
+      if ((interlaced || colorType === 4 || colorType === 6) && w * h > MAX_DECODED_PNG_PIXELS) {
+        throw new AppError(ErrorCode.payloadTooLarge, 413, `A PNG with transparency or interlacing may be at most ${MAX_DECODED_PNG_PIXELS / 1e6} megapixels; save it as JPEG or without transparency`);
+      }
       first = false;
     }
     if (PNG_KEEP.has(type)) parts.push(whole);
@@ -259,6 +271,45 @@ function stampText(s: string): string {
 
 const MAX_SIDE_PT = 842; // A4's long side: images are scaled to fit
 
+/**
+ * A PNG as a PDF image without decoding it: PDF's FlateDecode with PNG predictors (Predictor 15) reads the PNG's
+ * IDAT data as it is, so a large screenshot costs a copy, not a decode (pdf-lib's embedPng decodes every pixel:
+ * seconds of blocked event loop for a 12-megapixel image). Only for what maps one to one — greyscale, RGB or
+ * palette, not interlaced; PNGs with an alpha channel or interlacing take pdf-lib's path. The PNG was checked and
+ * stripped on upload (chunks, CRCs, size), so it is read here without re-checking.
+ */
+function pngAsPdfImage(out: PDFDocument, png: Buffer): { ref: PDFRef; width: number; height: number } | undefined {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const [depth, colorType, interlace] = [png[24]!, png[25]!, png[28]!];
+  if (interlace !== 0 || (colorType !== 0 && colorType !== 2 && colorType !== 3)) return undefined;
+  const idat: Buffer[] = [];
+  let palette: Buffer | undefined;
+  for (let i = 8; i + 12 <= png.length; ) {
+    const len = png.readUInt32BE(i);
+    const type = png.subarray(i + 4, i + 8).toString('latin1');
+    if (type === 'IDAT') idat.push(png.subarray(i + 8, i + 8 + len));
+    if (type === 'PLTE') palette = png.subarray(i + 8, i + 8 + len);
+    i += 12 + len;
+  }
+  if (colorType === 3 && !palette) return undefined;
+  const colors = colorType === 2 ? 3 : 1;
+  const colorSpace =
+    colorType === 0 ? 'DeviceGray' : colorType === 2 ? 'DeviceRGB' : ['Indexed', 'DeviceRGB', palette!.length / 3 - 1, PDFHexString.of(palette!.toString('hex'))];
+  const dict = out.context.obj({
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: width,
+    Height: height,
+    BitsPerComponent: depth,
+    ColorSpace: colorSpace,
+    Filter: 'FlateDecode',
+    DecodeParms: { Predictor: 15, Colors: colors, BitsPerComponent: depth, Columns: width },
+  });
+  const ref = out.context.register(PDFRawStream.of(dict, Buffer.concat(idat)));
+  return { ref, width, height };
+}
+
 /** Renders a stored document into a new PDF with every page stamped "viewer · time" (see the file comment). */
 export async function renderWatermarked(doc: { contentType: string; content: Uint8Array }, viewer: string, at: Date): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
@@ -274,11 +325,18 @@ export async function renderWatermarked(doc: { contentType: string; content: Uin
       out.addPage(p);
     }
   } else {
-    const img = doc.contentType === 'image/png' ? await out.embedPng(bytes) : await out.embedJpg(bytes);
+    const direct = doc.contentType === 'image/png' ? pngAsPdfImage(out, Buffer.from(bytes)) : undefined;
+    const img = direct ?? (doc.contentType === 'image/png' ? await out.embedPng(bytes) : await out.embedJpg(bytes));
     // The longest side fills an A4 side (large photos shrink, small ones grow), so the stamp is always legible.
     const scale = MAX_SIDE_PT / Math.max(img.width, img.height);
-    const page = out.addPage([img.width * scale, img.height * scale]);
-    page.drawImage(img, { x: 0, y: 0, width: img.width * scale, height: img.height * scale });
+    const [w, h] = [img.width * scale, img.height * scale];
+    const page = out.addPage([w, h]);
+    if (direct) {
+      const name = page.node.newXObject('Im', direct.ref);
+      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState());
+    } else {
+      page.drawImage(img as Awaited<ReturnType<typeof out.embedJpg>>, { x: 0, y: 0, width: w, height: h });
+    }
   }
   const font = await out.embedFont(StandardFonts.Helvetica);
   const line = stampText(`Bulwark KYC - viewed by ${viewer} - ${at.toISOString()} - confidential`);
