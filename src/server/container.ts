@@ -20,7 +20,11 @@ import { createKeysService } from './modules/keys/keys.service.js';
 import { createRolesService } from './modules/roles/index.js';
 import { createTradersService } from './modules/traders/index.js';
 import { createExchangeService, WITHDRAWAL_LIMIT_KIND } from './modules/exchange/index.js';
+import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD, screenBatch } from './modules/screening/engine/index.js';
+import { createScreeningService, SCREENING_FREEZE_KIND } from './modules/screening/index.js';
+import { createListsService, listsSettingsFrom } from './modules/screening/lists/index.js';
 import { createSupportService } from './modules/support/index.js';
+import { createKycService, KYC_HIGH_RISK_KIND } from './modules/kyc/index.js';
 import { createConsentService, createMarketingService } from './modules/consent/index.js';
 import { createSignInGuard } from './modules/sign-in-guard/sign-in-guard.service.js';
 import { createEmailService } from './modules/email/email.service.js';
@@ -28,7 +32,7 @@ import { createSecurityService } from './modules/security/security.service.js';
 import { createSessionsService } from './modules/sessions/sessions.service.js';
 import { createStaffService } from './modules/staff/staff.service.js';
 import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
-import type { ActorContext } from './platform/http/request-context.js';
+import { systemContext, type ActorContext } from './platform/http/request-context.js';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -173,6 +177,54 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       http: { timeoutMs: config.exchangeTimeoutMs, initialDelayMs: config.exchangeRetryDelayMs, breakerThreshold: config.exchangeBreakerAfter },
     });
     approvals.register(WITHDRAWAL_LIMIT_KIND, exchange.withdrawalLimitKind);
+    // Sanctions lists: versioned imports and syncs; a version becomes active only once stored whole, then the
+    // listeners (screening: re-screen against the delta) run.
+    const lists = createListsService({
+      audited,
+      auditedRead: writer.auditedRead,
+      record: (ctx, spec, outcome, code) => writer.record(ctx, spec, outcome, code ?? null),
+      clock,
+      log,
+      settings: listsSettingsFrom(config.lists),
+    });
+    // Screening: one in-memory index of the active list versions (loaded here, rebuilt on each activation), the
+    // four-eyes freeze of a confirmed match, and a re-screen whenever a screened trader field changes.
+    const screening = createScreeningService({
+      audited,
+      auditedRead: writer.auditedRead,
+      vault,
+      clock,
+      roles,
+      traders,
+      exchange,
+      approvals,
+      lists,
+      // Re-screening everyone matches on worker threads (one per core) from 20,000 traders up.
+      engine: { buildIndex: buildScreeningIndex, algorithmVersion: ALGORITHM_VERSION, threshold: DEFAULT_THRESHOLD, screenBatch },
+      log,
+    });
+    approvals.register(SCREENING_FREEZE_KIND, screening.freezeKind);
+    traders.onScreenedFieldChange((tx, change) => screening.onScreenedFieldChange(tx, change.traderId));
+    // A list version activated (after its import committed): reload the index and re-screen everyone against the delta.
+    lists.onActivated(async (e) => void (await screening.onListActivated(e)));
+    await screening.loadIndex();
+    // KYC: screening (ScreeningForKyc) is optional; without it every rating says "not screened", never clear.
+    const kyc = createKycService({
+      audited,
+      auditedRead: writer.auditedRead,
+      record: (ctx, spec, outcome, code) => writer.record(ctx, spec, outcome, code ?? null),
+      vault,
+      clock,
+      traders,
+      approvals,
+      screening,
+      webhookSecret: config.kycProviderWebhookSecret,
+    });
+    approvals.register(KYC_HIGH_RISK_KIND, kyc.highRiskApproval);
+    // A new country on the blocked or high-risk list opens a KYC review (reason recorded) in the update's transaction.
+    traders.onScreenedFieldChange(async (tx, change) => {
+      if (change.country) await kyc.jurisdictionChanged(tx, change.traderId, change.country.after, null);
+    });
     const staff = createStaffService({ audited, db: db.system, vault, clock, email, approvals, guard: signInGuard, sessions, security, publicUrl: config.publicUrl });
 
     // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
@@ -184,6 +236,8 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     const running = new Set<Promise<unknown>>();
     if (opts.startJobs) checkpointer.start();
     if (opts.startJobs) email.start();
+    const stopListsSchedule = opts.startJobs ? lists.startSchedule(systemContext('job:lists-sync')) : () => undefined;
+    const stopKycRefresh = opts.startJobs ? kyc.startDailyRefresh(systemContext('job:kyc-refresh'), (err) => log.error({ err }, 'kyc refresh failed')) : () => undefined;
     const database = db;
 
     return {
@@ -205,9 +259,12 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       roles,
       traders,
       exchange,
+      screening,
       consent,
       marketing,
       support,
+      lists,
+      kyc,
       signInGuard,
       email,
       security,
@@ -245,6 +302,8 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
         return checks;
       },
       async close() {
+        stopListsSchedule();
+        stopKycRefresh();
         await Promise.allSettled([...running]);
         await email.close();
         await writer.close();
