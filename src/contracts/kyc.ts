@@ -198,7 +198,15 @@ export const KycSettings = z.object({
   refreshYears: z.object({ low: z.number().int().min(1).max(5), medium: z.number().int().min(1).max(5), high: z.number().int().min(1).max(5) }),
 });
 export type KycSettings = z.infer<typeof KycSettings>;
-export const SettingsView = z.object({ settings: KycSettings, version: z.number(), changedByName: z.string().nullable(), reason: z.string(), changedAt: z.string().nullable() });
+export const SettingsView = z.object({
+  settings: KycSettings,
+  version: z.number(),
+  changedByName: z.string().nullable(),
+  reason: z.string(),
+  changedAt: z.string().nullable(),
+  /** A change that loosens a rule waits for a second member: the approval request's id (the settings are unchanged). */
+  pendingApprovalId: z.string().nullable().default(null),
+});
 export const SettingsUpdate = z.object({ settings: KycSettings, reason: Reason });
 
 export const TraderCases = z.object({ cases: z.array(CaseSummary) });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScreeningFacts } from '../screening/model.js';
-import { DEFAULT_SETTINGS, nextReviewAt, rate, THRESHOLDS } from './kyc.risk.js';
+import { DEFAULT_SETTINGS, loosening, nextReviewAt, rate, THRESHOLDS } from './kyc.risk.js';
 
 const clear: ScreeningFacts = { lists: 'loaded', lastScreenedAt: new Date('2026-11-20T00:00:00Z'), openHits: 0, confirmedHits: 0, pep: false };
 const quiet = { activity: 'employee', expectedMonthlyVolume: 'under_10k', products: ['spot'] } as const;
@@ -46,6 +46,16 @@ describe('kyc risk rating', () => {
     const s = { ...DEFAULT_SETTINGS, highRiskCountries: ['NL'], highRiskActivities: [] };
     assert.equal(rate(base, s).factors.find((f) => f.factor === 'country')!.points, 35);
     assert.equal(rate({ ...base, profile: { ...base.profile, activity: 'gambling' } }, s).factors.find((f) => f.factor === 'activity')!.points, 0);
+  });
+
+  it('loosening: a country or activity off a list, or a longer review interval; tightening is not', () => {
+    const s = DEFAULT_SETTINGS;
+    assert.deepEqual(loosening(s, s), []);
+    assert.deepEqual(loosening(s, { ...s, blockedCountries: [...s.blockedCountries, 'RU'] }), []);
+    assert.deepEqual(loosening(s, { ...s, blockedCountries: ['CU', 'KP', 'SY'] }), ['blockedCountries -IR']);
+    assert.deepEqual(loosening(s, { ...s, highRiskActivities: [] }).length, 1);
+    assert.deepEqual(loosening(s, { ...s, refreshYears: { low: 3, medium: 2, high: 2 } }), ['refreshYears.high 1→2']);
+    assert.deepEqual(loosening(s, { ...s, refreshYears: { low: 2, medium: 1, high: 1 } }), []);
   });
 
   it('the next review is 1, 2 or 3 years away by risk (configurable)', () => {

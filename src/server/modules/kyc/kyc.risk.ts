@@ -47,6 +47,17 @@ export function normaliseSettings(s: KycSettings): KycSettings {
   };
 }
 
+/** What a change of settings loosens (empty: it only tightens or keeps): these need four eyes. */
+export function loosening(before: KycSettings, after: KycSettings): string[] {
+  const out: string[] = [];
+  for (const k of ['blockedCountries', 'highRiskCountries', 'highRiskActivities'] as const) {
+    const gone = (before[k] as readonly string[]).filter((x) => !(after[k] as readonly string[]).includes(x));
+    if (gone.length) out.push(`${k} -${gone.join(',')}`);
+  }
+  for (const r of ['low', 'medium', 'high'] as const) if (after.refreshYears[r] > before.refreshYears[r]) out.push(`refreshYears.${r} ${before.refreshYears[r]}→${after.refreshYears[r]}`);
+  return out;
+}
+
 export const POINTS = {
   highRiskCountry: 35,
   pep: 50,

@@ -45,9 +45,10 @@ import type { ScreeningFacts, ScreeningForKyc } from '../screening/model.js';
 import type { Member, TradersService } from '../traders/index.js';
 import { checkDocument, MAX_DOCUMENTS_PER_CASE, renderWatermarked, type CheckedDocument } from './kyc.documents.js';
 import * as repo from './kyc.repository.js';
-import { DEFAULT_SETTINGS, nextReviewAt, normaliseSettings, rate, SLA_HOURS, type Rating } from './kyc.risk.js';
+import { DEFAULT_SETTINGS, loosening, nextReviewAt, normaliseSettings, rate, SLA_HOURS, type Rating } from './kyc.risk.js';
 
 export const KYC_HIGH_RISK_KIND = 'kyc.high_risk_approval';
+export const KYC_SETTINGS_RELAX_KIND = 'kyc.settings_relax';
 /** A refresh task opens this long before the review is due. */
 export const REFRESH_LEAD_DAYS = 30;
 /** How far a webhook's timestamp may be from our clock (same rule as the support webhooks). */
@@ -345,6 +346,37 @@ export function createKycService(d: KycDeps) {
     }
     return present({ ...row, edd }, key, docs, events, persons, member);
   }
+
+  /** Stores the next settings version; a concurrent change of the same version is a 409, never a lost update. */
+  async function storeSettings(tx: AuditedTx, baseVersion: number, settings: KycSettings, by: string, reason: string): Promise<number> {
+    try {
+      await repo.insertSettings(tx, { version: baseVersion + 1, settings: JSON.stringify(settings), changed_by: by, reason, created_at: now() });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw conflict('The settings changed meanwhile; reload and try again');
+      throw err;
+    }
+    return baseVersion + 1;
+  }
+
+  /** Executes a second member's approval of a loosening settings change (approvals module). */
+  const settingsRelaxKind: ApprovalKind<{ settings: KycSettings; baseVersion: number; reason: string; loosened: string[] }> = {
+    approvePermission: 'kyc.settings.manage',
+    parse(payload) {
+      const p = payload as { settings?: unknown; baseVersion?: unknown; reason?: unknown; loosened?: unknown };
+      const s = KycSettingsSchema.safeParse(p?.settings);
+      const loosened = Array.isArray(p?.loosened) ? p.loosened.filter((x): x is string => typeof x === 'string') : [];
+      if (!s.success || typeof p.baseVersion !== 'number' || typeof p.reason !== 'string') throw new AppError(ErrorCode.validation, 400, 'Not a valid KYC settings request');
+      return { settings: normaliseSettings(s.data), baseVersion: p.baseVersion, reason: p.reason, loosened };
+    },
+    // Country codes and activity names are not personal data: the checker sees exactly what is loosened.
+    describe: (p) => `Loosen the KYC settings (version ${p.baseVersion} → ${p.baseVersion + 1}): ${p.loosened.join('; ')}`,
+    async execute(tx, p, who) {
+      const before = await settingsIn(tx);
+      // Approving a request made against an older version would silently undo the change made since.
+      if (before.version !== p.baseVersion) throw conflict('The settings changed since this request was made; make it again');
+      await storeSettings(tx, p.baseVersion, p.settings, who.makerId, `${p.reason} (approved by a second member)`);
+    },
+  };
 
   /** Executes a senior's approval of a high-risk case (approvals module, inside the decision's transaction). */
   const highRiskApproval: ApprovalKind<{ caseId: string; traderId: string }> = {
@@ -690,25 +722,36 @@ export function createKycService(d: KycDeps) {
     async getSettings(ctx: ActorContext) {
       return read(ctx, { action: 'kyc.settings_view', target: { type: 'kyc_settings' } }, async (tx) => {
         const s = await settingsIn(tx);
-        return { settings: s.settings, version: s.version, changedByName: s.row?.changed_by_name ?? null, reason: s.row?.reason ?? 'Built-in defaults', changedAt: iso(s.row?.created_at ?? null) };
+        return { settings: s.settings, version: s.version, changedByName: s.row?.changed_by_name ?? null, reason: s.row?.reason ?? 'Built-in defaults', changedAt: iso(s.row?.created_at ?? null), pendingApprovalId: null };
       });
     },
 
-    /** Stores a new settings version (who, why); audited `kyc.settings_update` naming the lists that changed. */
+    settingsRelaxKind,
+
+    /**
+     * Changes the settings (a new version: who, why); audited `kyc.settings_update` naming the lists that changed.
+     * Tightening applies at once; loosening (a country off a list, an activity off the high-risk list, a longer
+     * review interval) becomes a four-eyes request that another member holding kyc.settings.manage approves.
+     */
     async updateSettings(ctx: ActorContext, member: Member, settings: KycSettings, reason: string) {
       const clean = normaliseSettings(settings);
       return d.audited(ctx, { action: 'kyc.settings_update', target: { type: 'kyc_settings' }, reason }, async (tx, ev) => {
-        // Serialises concurrent edits: the second writer gets a unique-key conflict on the version, not a lost update.
         const before = await settingsIn(tx);
         for (const k of ['blockedCountries', 'highRiskCountries', 'highRiskActivities', 'refreshYears'] as const) {
           if (JSON.stringify(before.settings[k]) !== JSON.stringify(clean[k])) ev.addFields(`settings.${k}`);
         }
         const overlap = clean.blockedCountries.filter((c) => clean.highRiskCountries.includes(c));
         if (overlap.length) throw new AppError(ErrorCode.validation, 400, `A country is either blocked or high risk, not both: ${overlap.join(', ')}`, { fieldErrors: [{ path: 'body.settings.highRiskCountries', message: 'overlaps the blocked list' }] });
-        const version = before.version + 1;
-        await repo.insertSettings(tx, { version, settings: JSON.stringify(clean), changed_by: member.id, reason, created_at: now() });
+        const loosened = loosening(before.settings, clean);
+        if (loosened.length) {
+          const req = await d.approvals.requestIn(tx, member.id, { kind: KYC_SETTINGS_RELAX_KIND, payload: { settings: clean, baseVersion: before.version, reason, loosened }, reason });
+          ev.addFields('result.four_eyes_requested');
+          const cur = before.row;
+          return { settings: before.settings, version: before.version, changedByName: cur?.changed_by_name ?? null, reason: cur?.reason ?? 'Built-in defaults', changedAt: iso(cur?.created_at ?? null), pendingApprovalId: req.id };
+        }
+        const version = await storeSettings(tx, before.version, clean, member.id, reason);
         ev.setTarget('kyc_settings', String(version));
-        return { settings: clean, version, changedByName: member.displayName ?? null, reason, changedAt: now().toISOString() };
+        return { settings: clean, version, changedByName: member.displayName ?? null, reason, changedAt: now().toISOString(), pendingApprovalId: null };
       });
     },
 

@@ -29,7 +29,7 @@ function trader(over: Partial<SyntheticTrader>): SyntheticTrader {
 }
 
 const ROLES = ['support_junior', 'support_senior', 'marketing', 'compliance_officer', 'compliance_senior'] as const;
-type Role = (typeof ROLES)[number] | 'officer_b' | 'archivist';
+type Role = (typeof ROLES)[number] | 'officer_b' | 'archivist' | 'senior_b';
 
 describe('kyc cases', () => {
   let t: TestApp;
@@ -89,6 +89,7 @@ describe('kyc cases', () => {
       members.set(role, await createMember(t, clock, { email: `${role}@bank.test`, roles: [role], displayName: `M ${role}`, key: role === 'compliance_senior' }));
     }
     members.set('officer_b', await createMember(t, clock, { email: 'officer_b@bank.test', roles: ['compliance_officer'], displayName: 'M officer_b' }));
+    members.set('senior_b', await createMember(t, clock, { email: 'senior_b@bank.test', roles: ['compliance_senior'], displayName: 'M senior_b', key: true }));
     // A custom role holding the download permission (no built-in role has it), on top of compliance officer.
     const now = clock.now();
     await t.container.db.system.insertInto('role').values({ name: 'kyc_download', created_at: now, updated_at: now }).execute();
@@ -542,12 +543,26 @@ describe('kyc cases', () => {
       expectProblem(await call('compliance_officer', 'PUT', '/api/v1/kyc/settings', { settings: next, reason: 'Board decision 2026-11' }), 403, 'forbidden');
       expectProblem(await call('compliance_senior', 'PUT', '/api/v1/kyc/settings', { settings: { ...next, blockedCountries: ['ir'] }, reason: 'lower case' }), 400, 'validation_failed');
       expectProblem(await call('compliance_senior', 'PUT', '/api/v1/kyc/settings', { settings: { ...next, highRiskCountries: ['BY'] }, reason: 'overlapping lists' }), 400, 'validation_failed');
+      // Moving BY from high risk to blocked loosens the high-risk list: four eyes.
       const ok = await call('compliance_senior', 'PUT', '/api/v1/kyc/settings', { settings: next, reason: 'Board decision 2026-11' });
       assert.equal(ok.statusCode, 200, ok.body);
-      assert.equal((ok.json() as { version: number }).version, 1);
+      const pending = ok.json() as { version: number; pendingApprovalId: string | null };
+      assert.equal(pending.version, 0, 'nothing changed yet');
+      assert.ok(pending.pendingApprovalId);
       const ev = await expectAudited(t, { action: 'kyc.settings_update', outcome: 'ok' });
-      assert.deepEqual(ev.fields.sort(), ['settings.blockedCountries', 'settings.highRiskCountries']);
+      assert.deepEqual(ev.fields.sort(), ['result.four_eyes_requested', 'settings.blockedCountries', 'settings.highRiskCountries']);
       assert.equal(ev.reason, 'Board decision 2026-11');
+      expectProblem(await call('compliance_senior', 'POST', `/api/v1/approvals/${pending.pendingApprovalId}/approve`, { reason: 'my own change' }), 403, 'forbidden');
+      const approved = await call('senior_b', 'POST', `/api/v1/approvals/${pending.pendingApprovalId}/approve`, { reason: 'Checked the board minutes' });
+      assert.equal(approved.statusCode, 200, approved.body);
+      const now1 = (await call('compliance_officer', 'GET', '/api/v1/kyc/settings')).json() as { version: number; settings: { blockedCountries: string[] } };
+      assert.equal(now1.version, 1);
+      assert.ok(now1.settings.blockedCountries.includes('BY'));
+      // Tightening applies at once: adding a high-risk country.
+      const tighter = { ...next, highRiskCountries: [...next.highRiskCountries, 'PA'] };
+      const t2 = await call('compliance_senior', 'PUT', '/api/v1/kyc/settings', { settings: tighter, reason: 'Adding Panama after review' });
+      assert.equal((t2.json() as { version: number; pendingApprovalId: string | null }).version, 2);
+      assert.equal((t2.json() as { pendingApprovalId: string | null }).pendingApprovalId, null);
     });
 
     it('a change of country to a blocked one opens an urgent review with the reason', async () => {

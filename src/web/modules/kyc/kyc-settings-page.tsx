@@ -57,7 +57,7 @@ export function KycSettingsPage() {
           {s.data.changedAt ? ` · changed ${formatUtc(s.data.changedAt)} UTC by ${s.data.changedByName ?? 'unknown'}` : ''} · “{s.data.reason}”
         </p>
         <p className="small muted">
-          Blocked: onboarding is refused and the reason recorded; a trader moving there gets an urgent review. High risk: adds to the risk rating (at least medium). Codes are ISO 3166-1 alpha-2.
+          Blocked: onboarding is refused and the reason recorded; a trader moving there gets an urgent review. High risk: adds to the risk rating (at least medium). Codes are ISO 3166-1 alpha-2. Tightening applies at once; loosening (removing a country or an activity, a longer review interval) needs a second member's approval.
         </p>
       </section>
       <form className="panel form" onSubmit={onSubmit} aria-label="KYC settings" key={s.data.version}>
@@ -105,7 +105,13 @@ export function KycSettingsPage() {
         </fieldset>
         {save.isSuccess ? (
           <p className="small" role="status">
-            Saved as version {save.data.version}.
+            {save.data.pendingApprovalId ? (
+              <>
+                This change loosens a rule, so a second member must approve it: the request is in <Link to="/staff/approvals">Approvals</Link>. Nothing changed yet.
+              </>
+            ) : (
+              `Saved as version ${save.data.version}.`
+            )}
           </p>
         ) : null}
         <ProblemAlert error={isApiError(save.error) ? save.error : null} />
