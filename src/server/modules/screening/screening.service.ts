@@ -46,8 +46,8 @@ import type { ClassPolicy } from '../../platform/authz/field-policy.js';
 import type { Audited, AuditedTx } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SubjectKey } from '../../platform/crypto/envelope.js';
-import { isCryptoError } from '../../platform/crypto/errors.js';
 import type { Vault } from '../../platform/crypto/vault.js';
+import { subjectKeyCache } from '../../platform/crypto/subject-key-cache.js';
 import type { StoredListVersion } from '../../platform/db/schema-screening.js';
 import { AppError } from '../../platform/http/errors.js';
 import { currentContext, systemContext, type ActorContext } from '../../platform/http/request-context.js';
@@ -247,20 +247,7 @@ export function createScreeningService(d: ScreeningDeps) {
   }
 
   /** Each trader's key once per transaction; null when the trader was crypto-shredded. */
-  function keyCache(tx: AuditedTx) {
-    const keys = new Map<string, Promise<SubjectKey | null>>();
-    return (traderId: string) => {
-      let k = keys.get(traderId);
-      if (!k) {
-        k = d.vault.subjectKey(tx, traderId, { create: false }).catch((err: unknown) => {
-          if (isCryptoError(err, 'key_destroyed')) return null;
-          throw err;
-        });
-        keys.set(traderId, k);
-      }
-      return k;
-    };
-  }
+  const keyCache = (tx: AuditedTx) => subjectKeyCache(d.vault, tx);
 
   interface RunMeta {
     trigger: ScreeningTrigger;
@@ -568,7 +555,7 @@ export function createScreeningService(d: ScreeningDeps) {
     const h = await repo.findHit(tx, hitId.toLowerCase(), lock);
     if (!h) throw notFound();
     const t = await d.traders.openSection(tx, member, h.trader_id, 'risk');
-    return { h, showQuery: t.policy.identity === 'full' };
+    return { h, t, showQuery: t.policy.identity === 'full' };
   }
 
   /**
@@ -897,11 +884,10 @@ export function createScreeningService(d: ScreeningDeps) {
      */
     async confirm(ctx: ActorContext, member: Member, hitId: string, reason: string | undefined): Promise<{ hit: HitDetail; freezeApprovalId: string | null }> {
       return d.audited(ctx, { action: 'screening.hit.confirm', target: { type: 'screening_hit', id: hitId }, fields: ['screening_decision.reason'] }, async (tx) => {
-        const { h, showQuery } = await openHit(tx, member, hitId, true);
+        const { h, t, showQuery } = await openHit(tx, member, hitId, true);
         const why = reason?.trim() ?? '';
         if (why.length < MIN_REASON) throw reasonError();
         if (h.status !== 'open') throw new AppError(ErrorCode.conflict, 409, `This hit is already ${h.status.replace('_', ' ')}`, { denial: true });
-        const t = await d.traders.openSection(tx, member, h.trader_id, 'risk');
         const now = d.clock.now();
         let approvalId: string | null = null;
         if (t.status !== 'frozen') {

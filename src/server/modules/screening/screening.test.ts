@@ -87,6 +87,8 @@ describe('screening: runs, hits, review, evidence', () => {
       approvals: c.approvals,
       lists: { activeEntities: async () => ({ versions, lists }), onActivated: () => undefined },
       engine: { buildIndex: buildScreeningIndex, algorithmVersion: ALGORITHM_VERSION, threshold: DEFAULT_THRESHOLD, ...(opts.workers ? { screenBatch, workers: 2, workersFrom: 0 } : {}) },
+      // Pages of two traders: several pages, so answers arrive while later pages are still being read.
+      ...(opts.workers ? { pageSize: 2 } : {}),
     });
     await svc.loadIndex();
     (c as { screening: ScreeningService }).screening = svc;

@@ -34,8 +34,9 @@ import type { Audited, AuditedTx, AuditSpec } from '../../platform/audit/writer.
 import type { AuditOutcome } from '../../platform/audit/canonical.js';
 import { presentFields } from '../../platform/authz/field-policy.js';
 import type { Clock } from '../../platform/clock.js';
-import { decryptForSubject, isCryptoError, type SubjectKey } from '../../platform/crypto/index.js';
+import { decryptForSubject, type SubjectKey } from '../../platform/crypto/index.js';
 import type { Vault } from '../../platform/crypto/vault.js';
+import { subjectKeyCache } from '../../platform/crypto/subject-key-cache.js';
 import { findingKinds, scanSecrets, SECRET_KINDS, type SecretKind } from '../../platform/dlp/secret-scanner.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
@@ -92,20 +93,7 @@ export function createSupportService(d: SupportDeps) {
   const iso = (v: Date | string) => new Date(v).toISOString();
 
   /** Each trader's key once per transaction; null when the trader was crypto-shredded. */
-  function keyCache(tx: AuditedTx) {
-    const keys = new Map<string, Promise<SubjectKey | null>>();
-    return (traderId: string) => {
-      let k = keys.get(traderId);
-      if (!k) {
-        k = d.vault.subjectKey(tx, traderId, { create: false }).catch((err: unknown) => {
-          if (isCryptoError(err, 'key_destroyed')) return null;
-          throw err;
-        });
-        keys.set(traderId, k);
-      }
-      return k;
-    };
-  }
+  const keyCache = (tx: AuditedTx) => subjectKeyCache(d.vault, tx);
 
   function summary(row: repo.TicketRow, subject: string): TicketSummary {
     return {
