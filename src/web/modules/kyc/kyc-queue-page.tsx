@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { CASE_PURPOSES, CASE_STATES, type CaseSummary } from '../../../contracts/kyc.js';
+import { AssigneeFilter } from '../../components/assignee-filter.js';
 import { formatUtc } from '../../components/format.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { QueryFallback } from '../consent/query-fallback.js';
@@ -50,14 +51,7 @@ export function KycQueuePage() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span className="field-label">Assignee</span>
-          <select className="input" name="assignee" defaultValue="anyone">
-            <option value="anyone">Anyone</option>
-            <option value="me">Me</option>
-            <option value="unassigned">Unassigned</option>
-          </select>
-        </label>
+        <AssigneeFilter />
         <label className="field">
           <span className="field-label">Purpose</span>
           <select className="input" name="purpose" defaultValue="">

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../contracts/support.js';
+import { AssigneeFilter } from '../../components/assignee-filter.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { useCan } from '../roles/roles.api.js';
@@ -47,14 +48,7 @@ export function SupportInboxPage() {
             <Options values={TICKET_PRIORITIES} any="Any" />
           </select>
         </label>
-        <label className="field">
-          <span className="field-label">Assignee</span>
-          <select className="input" name="assignee" defaultValue="anyone">
-            <option value="anyone">Anyone</option>
-            <option value="me">Me</option>
-            <option value="unassigned">Unassigned</option>
-          </select>
-        </label>
+        <AssigneeFilter />
         <label className="field">
           <span className="field-label">Queue</span>
           <input className="input input-small" name="queue" placeholder="general" />
