@@ -155,7 +155,7 @@ export const TraderNotes = z.object({ notes: z.array(TraderNote) });
 export const NewTraderNote = z.object({ body: z.string().trim().min(1).max(5000) });
 export const NewTraderNoteResult = z.object({ note: TraderNote, redacted: z.array(z.string()) });
 
-export const TIMELINE_KINDS = ['security', 'staff', 'ticket'] as const;
+export const TIMELINE_KINDS = ['security', 'staff', 'ticket', 'kyc', 'aml'] as const;
 export const TimelineEntry = z.object({
   /** Stable id of the entry: `<kind>:<source id>`. */
   id: z.string(),
@@ -174,6 +174,7 @@ export const TimelineEntry = z.object({
   reason: z.string().nullable(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export const TimelineQuery = z.object({
   kinds: z
     .string()
@@ -191,7 +192,9 @@ export const TimelinePage = z.object({
   entries: z.array(TimelineEntry),
   /** Pass as `cursor` for the next (older) page, or null. */
   nextCursor: z.string().nullable(),
-  /** Sources that are not recorded yet (KYC and AML events arrive with their issue). */
+  /** The kinds this member's roles show (KYC events need kyc.read, AML events screening.read). */
+  kinds: z.array(z.enum(TIMELINE_KINDS)),
+  /** Sources that are not recorded in this deployment (no module registered them). */
   notYetRecorded: z.array(z.string()),
 });
 export type TimelinePage = z.infer<typeof TimelinePage>;

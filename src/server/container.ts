@@ -21,10 +21,10 @@ import { createRolesService } from './modules/roles/index.js';
 import { createTradersService } from './modules/traders/index.js';
 import { createExchangeService, WITHDRAWAL_LIMIT_KIND } from './modules/exchange/index.js';
 import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD, screenBatch } from './modules/screening/engine/index.js';
-import { createScreeningService, SCREENING_FREEZE_KIND } from './modules/screening/index.js';
+import { createScreeningService, SCREENING_FREEZE_KIND, screeningTimeline } from './modules/screening/index.js';
 import { createListsService, listsSettingsFrom } from './modules/screening/lists/index.js';
 import { createSupportService } from './modules/support/index.js';
-import { createKycService, KYC_HIGH_RISK_KIND } from './modules/kyc/index.js';
+import { createKycService, KYC_HIGH_RISK_KIND, KYC_SETTINGS_RELAX_KIND, kycTimeline } from './modules/kyc/index.js';
 import { createConsentService, createMarketingService } from './modules/consent/index.js';
 import { createSignInGuard } from './modules/sign-in-guard/sign-in-guard.service.js';
 import { createEmailService } from './modules/email/email.service.js';
@@ -221,6 +221,10 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       webhookSecret: config.kycProviderWebhookSecret,
     });
     approvals.register(KYC_HIGH_RISK_KIND, kyc.highRiskApproval);
+    // KYC case events and AML screening events in the trader timeline, for the roles that may see them.
+    traders.addTimelineSource({ kind: 'kyc', permission: 'kyc.read', read: kycTimeline });
+    traders.addTimelineSource({ kind: 'aml', permission: 'screening.read', read: screeningTimeline });
+    approvals.register(KYC_SETTINGS_RELAX_KIND, kyc.settingsRelaxKind);
     // A new country on the blocked or high-risk list opens a KYC review (reason recorded) in the update's transaction.
     traders.onScreenedFieldChange(async (tx, change) => {
       if (change.country) await kyc.jurisdictionChanged(tx, change.traderId, change.country.after, null);

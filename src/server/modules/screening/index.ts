@@ -12,3 +12,4 @@ export {
 } from './screening.service.js';
 export { registerScreeningRoutes } from './screening.routes.js';
 export type { ScreeningFacts, ScreeningForKyc, ScreeningTrigger } from './model.js';
+export { screeningTimeline } from './screening.timeline.js';

@@ -280,11 +280,13 @@ describe('trader profile: sections per role, ids, filters, search, notes, timeli
       seen.push(...p.entries.map((e) => e.id));
       cursor = p.nextCursor;
     } while (cursor);
-    const all = (await get(so, `/api/v1/traders/${bizId}/timeline?limit=200`)).json() as { entries: { id: string }[]; notYetRecorded: string[] };
+    const all = (await get(so, `/api/v1/traders/${bizId}/timeline?limit=200`)).json() as { entries: { id: string }[]; kinds: string[]; notYetRecorded: string[] };
     // The paging requests themselves are new staff actions; compare with entries before the first page.
     assert.equal(new Set(seen).size, seen.length, 'no entry twice');
     for (const id of seen) assert.ok(all.entries.some((e) => e.id === id));
-    assert.deepEqual(all.notYetRecorded, ['kyc', 'aml']);
+    // KYC and AML sources are registered; the security officer's roles show neither.
+    assert.deepEqual(all.notYetRecorded, []);
+    assert.deepEqual(all.kinds, ['security', 'staff', 'ticket']);
     expectProblem(await get(so, `/api/v1/traders/${bizId}/timeline?cursor=bm9wZQ`), 400, 'bad_request');
     expectProblem(await get(so, `/api/v1/traders/${bizId}/timeline?kinds=security,gossip`), 400, 'validation_failed');
     // A trader's timeline never holds another trader's events.

@@ -129,16 +129,16 @@ export async function securityEventsOf(tx: AuditedTx, traderId: string, before: 
 }
 
 /** Audit events whose target is this trader, newest first, before a moment (staff actions on the trader). */
-export async function auditEventsOf(tx: AuditedTx, traderId: string, before: Date, limit: number) {
-  return tx
+export async function auditEventsOf(tx: AuditedTx, traderId: string, before: Date, limit: number, hiddenPrefixes: readonly string[] = []) {
+  let q = tx
     .selectFrom('audit_event')
     .select(['seq', 'time', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'action', 'outcome', 'fields', 'reason'])
     .where('target_type', '=', 'trader')
     .where('target_id', '=', traderId)
-    .where('time', '<=', before)
-    .orderBy('seq', 'desc')
-    .limit(limit)
-    .execute();
+    .where('time', '<=', before);
+  // LIKE's wildcards in a prefix (the `_` of `trader.kyc_`) are escaped: a prefix matches literally.
+  for (const p of hiddenPrefixes) q = q.where('action', 'not like', `${p.replace(/[\\%_]/g, '\\$&')}%`);
+  return q.orderBy('seq', 'desc').limit(limit).execute();
 }
 
 /** Tickets of a trader (their opening and status), newest first, before a moment. */

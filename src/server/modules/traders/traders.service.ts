@@ -3,6 +3,7 @@
 // event. Revealing a masked field needs a reason, step-up (declared on the route), a role holding `reveal`
 // for the field's class, and stays under a per-member hourly limit.
 import { ErrorCode } from '../../../contracts/errors.js';
+import { TIMELINE_KINDS } from '../../../contracts/traders.js';
 import type {
   ProfileSection,
   ProfileView,
@@ -10,6 +11,7 @@ import type {
   RolePreview,
   TimelineEntry,
   TimelinePage,
+  TimelineKind,
   TraderListQuery,
   TraderNote,
   TraderPage,
@@ -91,6 +93,27 @@ export interface ScreenedFieldChange {
 /** Runs inside the update's audited transaction: a throw aborts the update (nothing half-written). */
 export type ScreenedFieldListener = (tx: AuditedTx, change: ScreenedFieldChange) => Promise<void>;
 
+/**
+ * A timeline source another module registers (KYC case events, AML screening events): entries about one trader,
+ * newest first, at or before `before`, at most `limit`. Shown only to members holding `permission`.
+ */
+export interface TimelineSource {
+  kind: 'kyc' | 'aml';
+  permission: string;
+  read: (tx: AuditedTx, traderId: string, before: Date, limit: number) => Promise<TimelineEntry[]>;
+}
+
+/**
+ * Staff actions whose very existence is for compliance eyes only: a support agent seeing "screening run" or "KYC
+ * case decided" in a trader's timeline could tip the trader off. Audit actions with these prefixes are left out of
+ * the staff-action source for members without the permission (in SQL, so paging stays exact).
+ */
+const RESTRICTED_ACTIONS: readonly { prefix: string; permission: string }[] = [
+  { prefix: 'screening.', permission: 'screening.read' },
+  { prefix: 'kyc.', permission: 'kyc.read' },
+  { prefix: 'trader.kyc_', permission: 'kyc.read' },
+];
+
 /** The editable fields and where each is stored (encrypted under the trader's key, blind index for search). */
 const EDITABLE = {
   legalName: { column: 'legal_name_ct', bidx: ['name_bidx', 'trader.name'] },
@@ -147,6 +170,7 @@ export function createTradersService(d: TradersDeps) {
   // Pure reads (profile, list, search, notes, timeline) take the read path: see AuditWriter.auditedRead.
   const read: Audited = d.auditedRead ?? d.audited;
   const screenedListeners: ScreenedFieldListener[] = [];
+  const timelineSources: TimelineSource[] = [];
 
   /**
    * Decrypts the needed fields of the given rows with each trader's own data key. Two round trips whatever the
@@ -547,7 +571,12 @@ export function createTradersService(d: TradersDeps) {
         const cursor = q.cursor ? decodeTimelineCursor(q.cursor) : undefined;
         if (q.cursor && !cursor) throw new AppError(ErrorCode.badRequest, 400, 'The cursor is not valid', { fieldErrors: [{ path: 'querystring.cursor', message: 'not valid' }] });
         const t = await openSection(tx, member, id, 'timeline');
-        const kinds = new Set(q.kinds?.length ? q.kinds : ['security', 'staff', 'ticket']);
+        // KYC and AML entries only where the member's roles show them, and only once a module registered them.
+        const visible = (TIMELINE_KINDS as readonly TimelineKind[]).filter((k) => {
+          const src = timelineSources.find((s) => s.kind === k);
+          return (k !== 'kyc' && k !== 'aml') || !src || member.permissions.has(src.permission);
+        });
+        const kinds = new Set<string>((q.kinds?.length ? q.kinds : visible).filter((k) => visible.includes(k as TimelineKind)));
         const before = cursor?.at ?? new Date(d.clock.now().getTime() + 1000);
         const n = q.limit + (cursor?.shown.length ?? 0) + 1;
         const sources: TimelineEntry[][] = [];
@@ -576,7 +605,8 @@ export function createTradersService(d: TradersDeps) {
           );
         }
         if (kinds.has('staff')) {
-          const rows = await repo.auditEventsOf(tx, t.id, before, n);
+          const hiddenPrefixes = RESTRICTED_ACTIONS.filter((r) => !member.permissions.has(r.permission)).map((r) => r.prefix);
+          const rows = await repo.auditEventsOf(tx, t.id, before, n, hiddenPrefixes);
           sources.push(
             rows.map((r) => ({
               id: `staff:${String(r.seq)}`,
@@ -611,8 +641,12 @@ export function createTradersService(d: TradersDeps) {
             })),
           );
         }
+        for (const src of timelineSources) {
+          if (kinds.has(src.kind) && member.permissions.has(src.permission)) sources.push(await src.read(tx, t.id, before, n));
+        }
         const page = mergeTimeline(sources, cursor, q.limit);
-        return { ...page, notYetRecorded: ['kyc', 'aml'] };
+        const registered = new Set(timelineSources.map((s) => s.kind));
+        return { ...page, kinds: visible, notYetRecorded: (['kyc', 'aml'] as const).filter((k) => !registered.has(k)) };
       });
     },
 
@@ -689,6 +723,11 @@ export function createTradersService(d: TradersDeps) {
           else inFlight.delete(member.id);
         }
       }
+    },
+
+    /** Registers a source of timeline entries (KYC case events, AML screening events), shown to holders of its permission. */
+    addTimelineSource(source: TimelineSource): void {
+      timelineSources.push(source);
     },
 
     /** Registers a listener called, inside the update's transaction, when a screened field of a trader changes. */

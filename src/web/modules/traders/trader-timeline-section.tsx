@@ -1,5 +1,6 @@
 // The trader timeline (the "who disabled my 2FA?" screen): exchange security events, staff actions on the trader
-// from the audit log (who viewed, revealed or changed what, from which IP, with which reason) and ticket events,
+// from the audit log (who viewed, revealed or changed what, from which IP, with which reason), ticket events and,
+// for compliance roles, KYC case events and AML screening events,
 // newest first, filterable by kind, with "Load older". The server applies the security field policy to the
 // trader's IPs (masked or left out); this panel shows what it gets.
 import { useState } from 'react';
@@ -7,17 +8,24 @@ import { Link } from 'react-router-dom';
 import { TIMELINE_KINDS, type TimelineEntry } from '../../../contracts/traders.js';
 import { formatUtc } from '../../components/format.js';
 import { QueryFallback } from '../consent/query-fallback.js';
+import { useCan } from '../roles/roles.api.js';
 import { useTraderTimeline, type TimelineKind } from './traders.api.js';
 
-const KIND_LABELS: Record<TimelineKind, string> = { security: 'Security', staff: 'Staff action', ticket: 'Ticket' };
-const KIND_BADGES: Record<TimelineKind, string> = { security: 'badge badge-error', staff: 'badge badge-neutral', ticket: 'badge' };
+const KIND_LABELS: Record<TimelineKind, string> = { security: 'Security', staff: 'Staff action', ticket: 'Ticket', kyc: 'KYC', aml: 'AML screening' };
+const KIND_BADGES: Record<TimelineKind, string> = { security: 'badge badge-error', staff: 'badge badge-neutral', ticket: 'badge', kyc: 'badge badge-ok', aml: 'badge badge-warning' };
 // Outcomes worth a second look; an ordinary success is not badged.
 const OUTCOME_BADGES: Record<string, string> = { denied: 'badge badge-denied', error: 'badge badge-error', failure: 'badge badge-error' };
 
 /** The timeline panel of trader `traderId`; `linkToPage` adds a link to the full-width timeline page. */
 export function TraderTimelineSection({ traderId, linkToPage = false }: { traderId: string; linkToPage?: boolean }) {
-  const [kinds, setKinds] = useState<TimelineKind[]>([...TIMELINE_KINDS]);
-  const toggle = (k: TimelineKind, on: boolean) => setKinds((cur) => TIMELINE_KINDS.filter((x) => (x === k ? on : cur.includes(x))));
+  // KYC and AML events are for compliance eyes (the server leaves them out for other roles whatever is asked).
+  const canKyc = useCan('kyc.read');
+  const canAml = useCan('screening.read');
+  const offered = TIMELINE_KINDS.filter((k) => (k === 'kyc' ? canKyc : k === 'aml' ? canAml : true));
+  // The kinds switched off (not the ones on): the member's permissions may arrive after the first render.
+  const [off, setOff] = useState<TimelineKind[]>([]);
+  const kinds = offered.filter((k) => !off.includes(k));
+  const toggle = (k: TimelineKind, on: boolean) => setOff((cur) => (on ? cur.filter((x) => x !== k) : [...cur, k]));
 
   return (
     <section className="panel" aria-labelledby="trader-timeline-title" data-testid="trader-timeline">
@@ -33,7 +41,7 @@ export function TraderTimelineSection({ traderId, linkToPage = false }: { trader
       </div>
       <fieldset className="timeline-kinds">
         <legend className="field-label">Show</legend>
-        {TIMELINE_KINDS.map((k) => (
+        {offered.map((k) => (
           <label key={k} className="field-check">
             <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => toggle(k, e.target.checked)} /> {KIND_LABELS[k]}
           </label>
