@@ -62,10 +62,19 @@ const LEGAL_FORMS: Record<string, string[]> = {
   na: ['na', 'n a'],
 };
 
-// Spelling → canonical form, longest spelling first (so "joint stock company" wins over "company").
+// Spelling → canonical form, longest spelling first (so "joint stock company" wins over "company"), looked up
+// by the word a spelling ends with (at the end of a name) and starts with (at its start).
 const LEGAL_SPELLINGS: { tokens: string[]; canonical: string }[] = Object.entries(LEGAL_FORMS)
   .flatMap(([canonical, spellings]) => spellings.map((s) => ({ tokens: s.split(' '), canonical })))
   .sort((a, b) => b.tokens.length - a.tokens.length);
+const BY_LAST = new Map<string, typeof LEGAL_SPELLINGS>();
+const BY_FIRST = new Map<string, typeof LEGAL_SPELLINGS>();
+for (const lf of LEGAL_SPELLINGS) {
+  const last = lf.tokens[lf.tokens.length - 1]!;
+  const first = lf.tokens[0]!;
+  BY_LAST.set(last, [...(BY_LAST.get(last) ?? []), lf]);
+  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), lf]);
+}
 
 /** Function words that say little about identity: scored with a low weight. */
 export const STOPWORDS = new Set([
@@ -131,20 +140,23 @@ function stripLegalForms(tokens: string[]): { tokens: string[]; legalForms: stri
   let t = tokens;
   for (let guard = 0; guard < 4; guard++) {
     let changed = false;
-    for (const lf of LEGAL_SPELLINGS) {
-      // Never remove the last remaining word: "Company" alone stays a name.
-      if (t.length - lf.tokens.length < 1) continue;
-      if (runMatches(t, t.length - lf.tokens.length, lf.tokens)) {
+    // Never remove the last remaining word: "Company" alone stays a name.
+    for (const lf of BY_LAST.get(t[t.length - 1]!) ?? []) {
+      if (t.length - lf.tokens.length >= 1 && runMatches(t, t.length - lf.tokens.length, lf.tokens)) {
         t = t.slice(0, t.length - lf.tokens.length);
         legalForms.push(lf.canonical);
         changed = true;
         break;
       }
-      if (runMatches(t, 0, lf.tokens)) {
-        t = t.slice(lf.tokens.length);
-        legalForms.push(lf.canonical);
-        changed = true;
-        break;
+    }
+    if (!changed) {
+      for (const lf of BY_FIRST.get(t[0]!) ?? []) {
+        if (t.length - lf.tokens.length >= 1 && runMatches(t, 0, lf.tokens)) {
+          t = t.slice(lf.tokens.length);
+          legalForms.push(lf.canonical);
+          changed = true;
+          break;
+        }
       }
     }
     if (!changed) break;

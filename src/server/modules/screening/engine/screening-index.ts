@@ -21,6 +21,8 @@ import { normaliseWallet } from './wallet.js';
 export const MAX_CANDIDATES = 80;
 /** A candidate must share at least this fraction of the query's blocking weight. */
 export const MIN_EVIDENCE = 0.4;
+/** A candidate must share keys with query tokens holding at least this fraction of the query's token weight. */
+export const MIN_COVERAGE = 0.6;
 const DEFAULT_LIMIT = 10;
 
 interface IndexedEntity {
@@ -43,8 +45,8 @@ function deletions(text: string): string[] {
  * typo-catching keys (deletions, prefix/suffix) are looked up only for tokens the lists do not have, since a
  * known token already finds its names exactly. The index side (no `known`) stores every key.
  */
-export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => boolean): string[][] {
-  const groups: string[][] = [];
+export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => boolean): { keys: string[]; weight: number }[] {
+  const groups: { keys: string[]; weight: number }[] = [];
   const significant = a.tokens.filter((t) => !STOPWORDS.has(t.text) && t.text.length > 1);
   const use = significant.length > 0 ? significant : a.tokens;
   for (const t of use) {
@@ -54,17 +56,21 @@ export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => bo
       if (t.text.length >= 4) for (const d of deletions(t.text)) keys.push('d:' + d);
       if (t.text.length >= 5) keys.push('f:' + t.text.slice(0, 3), 's:' + t.text.slice(-3));
     }
-    groups.push([...new Set(keys)]);
+    groups.push({ keys: [...new Set(keys)], weight: t.weight });
   }
   return groups;
 }
 
-/** Whole-name keys: the name without spaces, and (for 6 to 24 letters) each one-letter deletion of it. */
+/**
+ * Whole-name keys: the name without spaces, and (for 6 to 24 letters) each one-letter deletion of it; and the
+ * name without spaces before legal forms were removed ("LimitedLiability Company River Park").
+ */
 function compactKeys(a: AnalysedName): string[] {
   const c = a.compact;
   if (c.length === 0) return [];
-  if (c.length < 6 || c.length > 24) return ['c:' + c];
-  return deletions(c).map((d) => 'c:' + d);
+  const keys = c.length < 6 || c.length > 24 ? ['c:' + c] : deletions(c).map((d) => 'c:' + d);
+  if (a.fullCompact !== c) keys.push('c:' + a.fullCompact);
+  return keys;
 }
 
 class InMemoryScreeningIndex implements ScreeningIndex {
@@ -87,6 +93,8 @@ class InMemoryScreeningIndex implements ScreeningIndex {
   private readonly acc: Float64Array;
   /** Scratch: a name's best key weight for the query token being looked up. */
   private readonly tokenBest: Float64Array;
+  /** Scratch: the query token weight a name shares keys with. */
+  private readonly covered: Float64Array;
 
   constructor(lists: readonly { source: ListSource; entities: readonly ListEntity[] }[]) {
     this.entities = [];
@@ -98,13 +106,14 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     this.nameSlot = new Int32Array(nameCount);
     this.acc = new Float64Array(nameCount);
     this.tokenBest = new Float64Array(nameCount);
+    this.covered = new Float64Array(nameCount);
     const building = new Map<string, number[]>();
     let ref = 0;
     this.entities.forEach((e, ei) => {
       e.names.forEach((n, slot) => {
         this.nameEntity[ref] = ei;
         this.nameSlot[ref] = slot;
-        const keys = new Set(blockingKeyGroups(n.analysed).flat());
+        const keys = new Set(blockingKeyGroups(n.analysed).flatMap((g) => g.keys));
         for (const k of compactKeys(n.analysed)) keys.add(k);
         for (const k of keys) {
           let list = building.get(k);
@@ -171,14 +180,17 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     const touched: number[] = [];
     const acc = this.acc;
     const best = this.tokenBest;
+    const covered = this.covered;
     let queryWeight = 0;
+    let tokenWeight = 0;
     const start = this.postingStart;
     const data = this.postingData;
     for (const group of blockingKeyGroups(q, (t) => this.keys.has('t:' + t))) {
       // Per query token: each name's best key weight (max, not sum), then added to the name's evidence.
       const seen: number[] = [];
       let groupMax = 0;
-      for (const k of group) {
+      tokenWeight += group.weight;
+      for (const k of group.keys) {
         const n = this.keys.get(k);
         if (n === undefined) continue;
         const from = start[n]!;
@@ -196,6 +208,7 @@ class InMemoryScreeningIndex implements ScreeningIndex {
       for (const r of seen) {
         if (acc[r] === 0) touched.push(r);
         acc[r] = acc[r]! + best[r]!;
+        covered[r] = covered[r]! + group.weight;
         best[r] = 0;
       }
     }
@@ -203,7 +216,11 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     // tokens it does not share a key with would have to match fuzzily, and they weigh too much for that.
     // A name equal to the query once spaces are dropped ("SiemensAG"), or one typo away from it, is always a
     // candidate.
+    // And a name must share keys with query tokens holding MIN_COVERAGE of the query's token weight: the score
+    // counts a query token left unmatched at half its weight at least, so a name that can match only tokens
+    // holding less than two thirds of the weight cannot reach 0.8 (0.6 leaves room for fuzzy matches).
     const floor = queryWeight * MIN_EVIDENCE;
+    const coverageFloor = tokenWeight * MIN_COVERAGE;
     for (const k of compactKeys(q)) {
       const n = this.keys.get(k);
       if (n === undefined) continue;
@@ -211,9 +228,10 @@ class InMemoryScreeningIndex implements ScreeningIndex {
         const r = data[i]!;
         if (acc[r] === 0) touched.push(r);
         if (acc[r]! < queryWeight + 1) acc[r] = queryWeight + 1;
+        covered[r] = tokenWeight;
       }
     }
-    let chosen = touched.filter((r) => acc[r]! >= floor);
+    let chosen = touched.filter((r) => acc[r]! >= floor && covered[r]! >= coverageFloor);
     if (chosen.length > MAX_CANDIDATES) {
       // The K-th largest weight by selection (no full sort), then the names at or above it, capped at K.
       const pool = chosen;
@@ -222,7 +240,10 @@ class InMemoryScreeningIndex implements ScreeningIndex {
       for (const r of pool) if (acc[r]! > cut) chosen.push(r);
       for (const r of pool) if (chosen.length < MAX_CANDIDATES && acc[r] === cut) chosen.push(r);
     }
-    for (const r of touched) acc[r] = 0;
+    for (const r of touched) {
+      acc[r] = 0;
+      covered[r] = 0;
+    }
     const out = new Map<number, AnalysedEntityName[]>();
     for (const r of chosen) {
       const ei = this.nameEntity[r]!;
