@@ -3,6 +3,7 @@
 // so tens of megabytes are searched for hundreds of values in well under a second.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { sql, type Kysely } from 'kysely';
 
 export interface Needle {
   /** What the value is (e.g. "trader 3 email"); reported on a hit, the value itself is not. */
@@ -109,4 +110,20 @@ export class PlaintextScanner {
     walk(dir);
     return { hits, files, bytes };
   }
+}
+
+/**
+ * Scans every row of every table of a test app's database (as JSON text, and each bytea value as raw bytes) for
+ * the needles; the hits, each naming its table. A "control:" needle that must be found proves the scan sees data.
+ */
+export async function scanAllTables<D>(db: Kysely<D>, scanner: PlaintextScanner): Promise<Hit[]> {
+  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(db);
+  const hits: Hit[] = [];
+  for (const { table_name } of tables.rows) {
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table_name)}`.execute(db)).rows;
+    const text = JSON.stringify(rows, (_k, v) => (v && typeof v === 'object' && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+    hits.push(...scanner.scan(Buffer.from(text, 'utf8'), table_name));
+    for (const r of rows) for (const v of Object.values(r)) if (v instanceof Uint8Array) hits.push(...scanner.scan(v, table_name));
+  }
+  return hits;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { expectAudited, lastSeq } from '../../../../test/helpers/audit.js';
-import { PlaintextScanner } from '../../../../test/helpers/plaintext-scan.js';
+import { PlaintextScanner, scanAllTables } from '../../../../test/helpers/plaintext-scan.js';
 import { expectProblem } from '../../../../test/helpers/problem.js';
 import { createMember, signInAs, type TestMember } from '../../../../test/helpers/staff.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
@@ -252,16 +252,7 @@ describe('exchange: sections, connection, containment, four eyes', () => {
       ...want.balances.map((x, i) => ({ label: `balance ${i}`, value: x.available })),
       { label: 'control: account ref', value: refA },
     ];
-    const scanner = new PlaintextScanner(needles);
-    const tables = await t.container.db.system.selectFrom('information_schema.tables' as never).select('table_name' as never).where('table_schema' as never, '=', 'public' as never).execute();
-    const hits = [];
-    for (const { table_name } of tables as { table_name: string }[]) {
-      const rows = await t.container.db.system.selectFrom(table_name as never).selectAll().execute();
-      const text = JSON.stringify(rows, (_k, v) => (v && typeof v === 'object' && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
-      hits.push(...scanner.scan(Buffer.from(text, 'utf8'), table_name));
-      const bytes = rows.flatMap((r) => Object.values(r as object).filter((v): v is Uint8Array => v instanceof Uint8Array));
-      for (const by of bytes) hits.push(...scanner.scan(by, table_name));
-    }
+    const hits = await scanAllTables(t.container.db.system, new PlaintextScanner(needles));
     assert.ok(hits.some((h) => h.label.startsWith('control:')), 'the scan sees the trader table');
     assert.deepEqual(hits.filter((h) => !h.label.startsWith('control:')).map((h) => `${h.label} in ${h.source}`), []);
   });

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectAudited, findAudited, lastSeq } from '../../../../test/helpers/audit.js';
-import { PlaintextScanner } from '../../../../test/helpers/plaintext-scan.js';
+import { PlaintextScanner, scanAllTables } from '../../../../test/helpers/plaintext-scan.js';
 import { expectProblem } from '../../../../test/helpers/problem.js';
 import { createMember, signInAs, type TestMember } from '../../../../test/helpers/staff.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
@@ -640,15 +640,7 @@ describe('kyc cases', () => {
         { label: 'provider labels', value: 'FORGERY' },
         { label: 'control: account ref', value: 'ACC-KYC-ADA' },
       ];
-      const scanner = new PlaintextScanner(needles);
-      const tables = await t.container.db.system.selectFrom('information_schema.tables' as never).select('table_name' as never).where('table_schema' as never, '=', 'public' as never).execute();
-      const hits = [];
-      for (const { table_name } of tables as { table_name: string }[]) {
-        const rows = await t.container.db.system.selectFrom(table_name as never).selectAll().execute();
-        const text = JSON.stringify(rows, (_k, v) => (v && typeof v === 'object' && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
-        hits.push(...scanner.scan(Buffer.from(text, 'utf8'), table_name));
-        for (const r of rows) for (const v of Object.values(r as object)) if (v instanceof Uint8Array) hits.push(...scanner.scan(v, table_name));
-      }
+      const hits = await scanAllTables(t.container.db.system, new PlaintextScanner(needles));
       assert.ok(hits.some((h) => h.label.startsWith('control:')), 'the scan sees the trader table');
       assert.deepEqual(hits.filter((h) => !h.label.startsWith('control:')).map((h) => `${h.label} in ${h.source}`), []);
     });
