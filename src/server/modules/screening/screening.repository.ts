@@ -1,5 +1,5 @@
 // Screening rows: pure Kysely over an audited transaction. Personal values arrive already encrypted.
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { ScreeningBatchTable, ScreeningDecisionTable, ScreeningHitTable, ScreeningRunTable } from '../../platform/db/schema-screening.js';
 
@@ -8,8 +8,13 @@ export async function insertRun(tx: AuditedTx, row: Insertable<ScreeningRunTable
   await tx.insertInto('screening_run').values(row).execute();
 }
 
-/** Every hit of a trader, for matching new candidates against what is already known (locked: decisions serialise). */
+/**
+ * Every hit of a trader, for matching new candidates against what is already known. A transaction-scoped advisory
+ * lock per trader comes first: two screenings of one trader at once (a field change during a list re-screen) run
+ * one after the other, so the second sees the hits the first inserted instead of inserting them again.
+ */
 export async function hitsOfTraderForUpdate(tx: AuditedTx, traderId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`screening:${traderId}`}))`.execute(tx);
   return tx.selectFrom('screening_hit').selectAll().where('trader_id', '=', traderId).forUpdate().execute();
 }
 

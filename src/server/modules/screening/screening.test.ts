@@ -401,6 +401,20 @@ describe('screening: runs, hits, review, evidence', () => {
     assert.ok(facts.lastScreenedAt instanceof Date);
   });
 
+  it('two screenings of a new trader at once: both succeed, and the hit exists once', async () => {
+    const id = await t.container.demo.createTrader(systemContext('test'), { ...syntheticTrader(11), kind: 'individual', persons: [], wallets: [], legalName: 'Radomir V. Korvalev', dateOfBirth: '1961-03-14' });
+    const [x, y] = await Promise.all([
+      post('compliance_officer', `/api/v1/screening/traders/${id}/screen`),
+      t.container.audited(systemContext('test'), { action: 'test.field_change', target: { type: 'trader', id } }, (tx) => t.container.screening.onScreenedFieldChange(tx, id)),
+    ]);
+    assert.equal(x.statusCode, 200, x.body);
+    assert.equal(y, undefined);
+    const hits = await t.container.db.system.selectFrom('screening_hit').select(['entity_id']).where('trader_id', '=', id).execute();
+    assert.deepEqual(hits.map((h) => h.entity_id), ['P-1001']);
+    const runs = await t.container.db.system.selectFrom('screening_run').select('id').where('trader_id', '=', id).execute();
+    assert.equal(runs.length, 2);
+  });
+
   it('nothing screened is stored in clear: names, dates of birth, wallets, rationales', async () => {
     const needles = [
       { label: 'trader name', value: 'Radomir Korvalev' },
