@@ -22,6 +22,7 @@ import { registerKycCommands } from '../modules/kyc/kyc.cli.js';
 import { registerConsentCommands } from '../modules/consent/consent.cli.js';
 import { registerListsCommands } from '../modules/screening/lists/lists.cli.js';
 import { registerScreenCommand } from '../modules/screening/screen.cli.js';
+import { registerScreeningCommands } from '../modules/screening/screening.cli.js';
 
 function config(): Config {
   try {
@@ -299,6 +300,8 @@ registerConsentCommands(program, { withContainer, cliActor, fail });
 registerListsCommands(program, { withContainer, cliActor, fail });
 
 registerScreenCommand(program, { withContainer, cliActor, fail });
+
+registerScreeningCommands(program, { withContainer, cliActor, fail });
 
 registerExchangeCommands(program, { withContainer, cliActor, fail });
 

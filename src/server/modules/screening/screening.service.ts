@@ -785,7 +785,9 @@ export function createScreeningService(d: ScreeningDeps) {
     /** Re-screens every trader against the whole active list (operators; the benchmark). */
     async rescreenAll(ctx: ActorContext, onProgress?: (p: { traders: number; subjects: number; tradersWithHits: number }) => void): Promise<BatchView> {
       const st = loaded ? state : await loadIndex();
-      return rescreenEveryone(ctx, st.index ? { index: st.index, lists: st.lists } : null, { trigger: 'manual', versions: st.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => st.entities.get(entityKey(s, id)), wallets: st.wallets }, onProgress);
+      // No list: nothing to screen against, and a batch would read as a check that ran.
+      if (!st.index) throw new AppError(ErrorCode.conflict, 409, 'No list is loaded: nobody can be screened (import or sync the lists first)');
+      return rescreenEveryone(ctx, { index: st.index, lists: st.lists }, { trigger: 'manual', versions: st.versions, listVersionId: null, previousVersionId: null, entityOf: (s, id) => st.entities.get(entityKey(s, id)), wallets: st.wallets }, onProgress);
     },
 
     /** Re-screens every trader against an index of the given entities only (what a list activation does; the benchmark). */
