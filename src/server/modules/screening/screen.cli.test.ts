@@ -3,22 +3,12 @@
 // answers on worker threads and on one thread), bad arguments, unreadable lists, and an empty database, which
 // must say "no lists loaded" and exit non-zero rather than report "no match".
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { freshPostgres } from '../../../../test/helpers/test-app.js';
-
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-const MAIN = join(ROOT, 'src', 'server', 'cli', 'main.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { cliEnv, runBulwark, showRun as show, type CliRun as Run } from '../../../../test/helpers/cli.js';
 
 // A small FollowTheMoney list written by the test: the lists module detects the format from the content.
 const ENTITIES = [
@@ -32,36 +22,18 @@ describe('bulwark screen', () => {
   let dir: string;
   let list: string;
   let env: NodeJS.ProcessEnv;
-  let pgdb: Awaited<ReturnType<typeof freshPostgres>>;
+  let drop: () => Promise<void>;
 
-  function bulwark(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', MAIN, 'screen', ...args], { cwd: ROOT, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err);
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      });
-    });
-  }
-  const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+  const bulwark = (args: string[]): Promise<Run> => runBulwark(['screen', ...args], env);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bulwark-screen-'));
     list = join(dir, 'entities.ftm.json');
     writeFileSync(list, ENTITIES.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    pgdb = await freshPostgres();
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      BULWARK_DATA_DIR: join(dir, 'data'),
-      BULWARK_KEY_FILE: join(dir, 'keys', 'master-key.json'),
-      BULWARK_CHECKPOINT_DIR: join(dir, 'checkpoints'),
-      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-    };
+    ({ env, drop } = await cliEnv(dir));
   });
   after(async () => {
-    await pgdb?.drop();
+    await drop?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -338,23 +338,19 @@ export function scoreEntity(
   }
   const nameFactors = factors.filter((f) => f.factor !== 'name_coverage').reduce((s, f) => s + f.effect, 0);
   const score = clamp01(best.score + nameFactors);
-  return {
-    source,
-    entityId: entity.id,
-    entityName: entity.name,
-    kind: entity.kind,
-    topics: entity.topics,
-    score: round(score),
-    explanation: {
-      query: analysedQuery.normalised,
-      matchedName: best.name.name,
-      normalisedMatchedName: best.name.analysed.normalised,
-      nameKind: best.name.kind,
-      tokens: best.cmp.tokens,
-      nameScore: round(best.cmp.score),
-      factors,
-    },
-  };
+  return matchOf(source, entity, round(score), {
+    query: analysedQuery.normalised,
+    matchedName: best.name.name,
+    normalisedMatchedName: best.name.analysed.normalised,
+    nameKind: best.name.kind,
+    tokens: best.cmp.tokens,
+    nameScore: round(best.cmp.score),
+    factors,
+  });
+}
+
+function matchOf(source: ListSource, entity: ListEntity, score: number, explanation: MatchExplanation): ScreeningMatch {
+  return { source, entityId: entity.id, entityName: entity.name, kind: entity.kind, topics: entity.topics, score, explanation };
 }
 
 /** Wallet hit: exact under the chain's case rules (wallet.ts); score 1 with the wallet as the explanation. */
@@ -363,23 +359,15 @@ export function walletMatch(source: ListSource, entity: ListEntity, queryWallet:
   if (!q) return null;
   const w = entity.wallets.find((x) => normaliseWallet(x.address, x.currency) === q);
   if (!w) return null;
-  return {
-    source,
-    entityId: entity.id,
-    entityName: entity.name,
-    kind: entity.kind,
-    topics: entity.topics,
-    score: 1,
-    explanation: {
-      query: q,
-      matchedName: w.address,
-      normalisedMatchedName: q,
-      nameKind: 'wallet',
-      tokens: [],
-      nameScore: 1,
-      factors: [{ factor: 'wallet', effect: 0, detail: `${w.currency} address listed on the entity (exact match)` }],
-    },
-  };
+  return matchOf(source, entity, 1, {
+    query: q,
+    matchedName: w.address,
+    normalisedMatchedName: q,
+    nameKind: 'wallet',
+    tokens: [],
+    nameScore: 1,
+    factors: [{ factor: 'wallet', effect: 0, detail: `${w.currency} address listed on the entity (exact match)` }],
+  });
 }
 
 /**
