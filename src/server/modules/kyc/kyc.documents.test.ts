@@ -6,7 +6,7 @@ import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../../platform/http/errors.js';
-import { checkDocument, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
+import { checkDocument, flattenAlpha, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
 import { GPS_TEXT, JPEG, jpegWithMetadata, pdf, pdfWithJavaScript, PNG, PNG_TEXT, pngWithMetadata, XMP_TEXT, ZIP } from './kyc.fixtures.js';
 
 async function refused(p: Promise<unknown>, status: number): Promise<string> {
@@ -132,6 +132,38 @@ function makePng(w: number, h: number, colorType: 2 | 6, interlace = 0): Buffer 
 }
 
 describe('kyc documents: PNGs the viewer would have to decode', () => {
+  it('flattens RGBA onto white through every PNG row filter (none, sub, up, average, Paeth)', () => {
+    const w = 5;
+    const h = 5;
+    const px = (x: number, y: number) => [(x * 50 + y * 7) & 255, (y * 60 + x) & 255, (x * y * 13) & 255, [0, 255, 128, 64, 200][(x + y) % 5]!];
+    const rows = Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => px(x, y)).flat());
+    // Encode each row with filter type y (0..4), as a PNG encoder would.
+    const paeth = (a: number, b: number, c: number) => {
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    };
+    const encoded: number[] = [];
+    rows.forEach((row, y) => {
+      const prev = y ? rows[y - 1]! : new Array<number>(row.length).fill(0);
+      encoded.push(y);
+      row.forEach((v, i) => {
+        const a = i >= 4 ? row[i - 4]! : 0;
+        const b = prev[i]!;
+        const c = i >= 4 ? prev[i - 4]! : 0;
+        const pred = [0, a, b, (a + b) >> 1, paeth(a, b, c)][y]!;
+        encoded.push((v - pred) & 255);
+      });
+    });
+    const out = flattenAlpha(Buffer.from(encoded), w, h, 4);
+    const expected = rows.flatMap((row) => {
+      const o: number[] = [];
+      for (let i = 0; i < row.length; i += 4) for (let k = 0; k < 3; k++) o.push(Math.round((row[i + k]! * row[i + 3]! + 255 * (255 - row[i + 3]!)) / 255));
+      return o;
+    });
+    assert.deepEqual([...out], expected);
+  });
+
   it('an RGB PNG of 16 megapixels is accepted and rendered without decoding; an RGBA one of that size is refused (413)', async () => {
     const rgb = makePng(4000, 4000, 2);
     const ok = await check('scan.png', rgb);
@@ -139,6 +171,9 @@ describe('kyc documents: PNGs the viewer would have to decode', () => {
     assert.equal((await PDFDocument.load(out)).getPageCount(), 1);
     assert.ok(Buffer.from(out).includes(Buffer.from('/Predictor 15')), 'the IDAT data is passed through with PNG predictors');
     await refused(check('shot.png', makePng(4000, 4000, 6)), 413);
+    const rgba = await check('retina.png', makePng(2880, 1800, 6));
+    const shot = await renderWatermarked({ contentType: 'image/png', content: rgba.content }, 'Carol', new Date());
+    assert.equal((await PDFDocument.load(shot)).getPageCount(), 1);
     assert.equal((await check('small.png', makePng(300, 200, 6))).contentType, 'image/png');
   });
 });

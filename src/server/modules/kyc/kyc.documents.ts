@@ -21,6 +21,7 @@
 // PDF pages copied without the document catalogue (no open actions, scripts, forms, attachments) and without
 // annotations (links) — and every page is stamped with the viewer's name and the time.
 import { createHash } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer } from 'file-type';
 import { concatTransformationMatrix, degrees, drawObject, PDFDocument, PDFHexString, PDFName, PDFRawStream, popGraphicsState, pushGraphicsState, rgb, StandardFonts, type PDFRef } from 'pdf-lib';
 import { ErrorCode } from '../../../contracts/errors.js';
@@ -39,11 +40,12 @@ export const MAX_PDF_PAGES = 30;
 export const MAX_IMAGE_PIXELS = 50_000_000;
 export const MAX_IMAGE_SIDE = 12_000;
 /**
- * Pixels of a PNG with transparency or interlacing: the viewer must decode those (pdf-lib), about 0.15 s per
- * megapixel on the event loop, so they are capped lower; greyscale, RGB and palette PNGs are passed to the PDF
- * without decoding (pngAsPdfImage) and JPEGs are never decoded.
+ * Pixels of a PNG with transparency or interlacing: the viewer must decode those (8-bit alpha: flattened onto
+ * white here, ~40 ms per megapixel; interlaced or 16-bit alpha: pdf-lib, ~250 ms per megapixel) on the event loop,
+ * so they are capped lower — 6 MP holds a 2880×1800 screenshot. Greyscale, RGB and palette PNGs are passed to the
+ * PDF without decoding (pngAsPdfImage) and JPEGs are never decoded (bench/kyc-documents.bench.ts).
  */
-export const MAX_DECODED_PNG_PIXELS = 12_000_000;
+export const MAX_DECODED_PNG_PIXELS = 6_000_000;
 
 export type DocumentType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
@@ -282,7 +284,8 @@ function pngAsPdfImage(out: PDFDocument, png: Buffer): { ref: PDFRef; width: num
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
   const [depth, colorType, interlace] = [png[24]!, png[25]!, png[28]!];
-  if (interlace !== 0 || (colorType !== 0 && colorType !== 2 && colorType !== 3)) return undefined;
+  const alpha = colorType === 4 || colorType === 6;
+  if (interlace !== 0 || (alpha && depth !== 8) || ![0, 2, 3, 4, 6].includes(colorType)) return undefined;
   const idat: Buffer[] = [];
   let palette: Buffer | undefined;
   for (let i = 8; i + 12 <= png.length; ) {
@@ -293,6 +296,13 @@ function pngAsPdfImage(out: PDFDocument, png: Buffer): { ref: PDFRef; width: num
     i += 12 + len;
   }
   if (colorType === 3 && !palette) return undefined;
+  if (alpha) {
+    // Transparency cannot be passed through (PDF keeps alpha in a separate mask): flatten onto white instead —
+    // one inflate, one pass over the rows, one fast deflate, all native or a tight loop.
+    const flat = flattenAlpha(inflateSync(Buffer.concat(idat)), width, height, colorType === 6 ? 4 : 2);
+    const dict = out.context.obj({ Type: 'XObject', Subtype: 'Image', Width: width, Height: height, BitsPerComponent: 8, ColorSpace: colorType === 6 ? 'DeviceRGB' : 'DeviceGray', Filter: 'FlateDecode' });
+    return { ref: out.context.register(PDFRawStream.of(dict, deflateSync(flat, { level: 1 }))), width, height };
+  }
   const colors = colorType === 2 ? 3 : 1;
   const colorSpace =
     colorType === 0 ? 'DeviceGray' : colorType === 2 ? 'DeviceRGB' : ['Indexed', 'DeviceRGB', palette!.length / 3 - 1, PDFHexString.of(palette!.toString('hex'))];
@@ -308,6 +318,59 @@ function pngAsPdfImage(out: PDFDocument, png: Buffer): { ref: PDFRef; width: num
   });
   const ref = out.context.register(PDFRawStream.of(dict, Buffer.concat(idat)));
   return { ref, width, height };
+}
+
+/** Undoes PNG row filters (8-bit samples, `bpp` bytes per pixel) and composites onto white; returns the colour samples. */
+export function flattenAlpha(data: Buffer, width: number, height: number, bpp: 2 | 4): Buffer {
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const stride = width * bpp;
+  const colours = bpp - 1;
+  const out = new Uint8Array(width * height * colours);
+  let prev = new Uint8Array(stride);
+  let cur = new Uint8Array(stride);
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    const at = y * (stride + 1) + 1;
+    if (at + stride > raw.length) throw malformed('The PNG image data is truncated');
+    const filter = raw[at - 1];
+    // One loop per filter type: the hot loops stay branch-free.
+    if (filter === 0) cur.set(raw.subarray(at, at + stride));
+    else if (filter === 1) for (let i = 0; i < stride; i++) cur[i] = (raw[at + i]! + (i >= bpp ? cur[i - bpp]! : 0)) & 255;
+    else if (filter === 2) for (let i = 0; i < stride; i++) cur[i] = (raw[at + i]! + prev[i]!) & 255;
+    else if (filter === 3) for (let i = 0; i < stride; i++) cur[i] = (raw[at + i]! + (((i >= bpp ? cur[i - bpp]! : 0) + prev[i]!) >> 1)) & 255;
+    else if (filter === 4) {
+      for (let i = 0; i < stride; i++) {
+        const a = i >= bpp ? cur[i - bpp]! : 0;
+        const b = prev[i]!;
+        const c = i >= bpp ? prev[i - bpp]! : 0;
+        const pa = Math.abs(b - c);
+        const pb = Math.abs(a - c);
+        const pc = Math.abs(a + b - 2 * c);
+        cur[i] = (raw[at + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      }
+    } else throw malformed('The PNG image data is malformed');
+    // (c·α + 255·(255−α)) / 255, rounded, in integers; unrolled per layout (about 4× faster than a loop over k).
+    if (colours === 3) {
+      for (let x = 0; x < stride; x += 4) {
+        const alpha = cur[x + 3]!;
+        const white = 255 * (255 - alpha) + 128;
+        let t = cur[x]! * alpha + white;
+        out[o++] = (t + (t >> 8)) >> 8;
+        t = cur[x + 1]! * alpha + white;
+        out[o++] = (t + (t >> 8)) >> 8;
+        t = cur[x + 2]! * alpha + white;
+        out[o++] = (t + (t >> 8)) >> 8;
+      }
+    } else {
+      for (let x = 0; x < stride; x += 2) {
+        const alpha = cur[x + 1]!;
+        const t = cur[x]! * alpha + 255 * (255 - alpha) + 128;
+        out[o++] = (t + (t >> 8)) >> 8;
+      }
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
 
 /** Renders a stored document into a new PDF with every page stamped "viewer · time" (see the file comment). */
