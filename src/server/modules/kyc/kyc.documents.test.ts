@@ -171,6 +171,7 @@ describe('kyc documents: PNGs the viewer would have to decode', () => {
     assert.equal((await PDFDocument.load(out)).getPageCount(), 1);
     assert.ok(Buffer.from(out).includes(Buffer.from('/Predictor 15')), 'the IDAT data is passed through with PNG predictors');
     await refused(check('shot.png', makePng(4000, 4000, 6)), 413);
+    await refused(check('interlaced.png', makePng(1200, 1000, 2, 1)), 413);
     const rgba = await check('retina.png', makePng(2880, 1800, 6));
     const shot = await renderWatermarked({ contentType: 'image/png', content: rgba.content }, 'Carol', new Date());
     assert.equal((await PDFDocument.load(shot)).getPageCount(), 1);

@@ -46,6 +46,8 @@ export const MAX_IMAGE_SIDE = 12_000;
  * PDF without decoding (pngAsPdfImage) and JPEGs are never decoded (bench/kyc-documents.bench.ts).
  */
 export const MAX_DECODED_PNG_PIXELS = 6_000_000;
+/** Interlaced PNGs and 16-bit PNGs with transparency go through pdf-lib's decoder (~250 ms per megapixel). */
+export const MAX_SLOW_PNG_PIXELS = 1_000_000;
 
 export type DocumentType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
@@ -213,10 +215,12 @@ export function stripPng(buf: Buffer): { content: Buffer; stripped: string[] } {
       if (type !== 'IHDR' || len < 13) throw malformed('The PNG file is malformed');
       const [w, h] = [buf.readUInt32BE(i + 8), buf.readUInt32BE(i + 12)];
       checkPixels(w, h);
-      const colorType = buf[i + 17]!;
-      const interlaced = buf[i + 20] !== 0;
-      if ((interlaced || colorType === 4 || colorType === 6) && w * h > MAX_DECODED_PNG_PIXELS) {
-        throw new AppError(ErrorCode.payloadTooLarge, 413, `A PNG with transparency or interlacing may be at most ${MAX_DECODED_PNG_PIXELS / 1e6} megapixels; save it as JPEG or without transparency`);
+      const [depth, colorType] = [buf[i + 16]!, buf[i + 17]!];
+      const alpha = colorType === 4 || colorType === 6;
+      const slow = buf[i + 20] !== 0 || (alpha && depth !== 8);
+      const max = slow ? MAX_SLOW_PNG_PIXELS : alpha ? MAX_DECODED_PNG_PIXELS : Infinity;
+      if (w * h > max) {
+        throw new AppError(ErrorCode.payloadTooLarge, 413, `A PNG with transparency or interlacing may be at most ${max / 1e6} megapixels; save it as JPEG or without transparency`);
       }
       first = false;
     }
