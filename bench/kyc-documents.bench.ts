@@ -8,20 +8,11 @@
 // data go into the PDF undecoded; a PNG that must be decoded is capped at 6 megapixels). Prints a table and, last,
 // one JSON line with the figures.
 import { performance } from 'node:perf_hooks';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { checkDocument, renderWatermarked } from '../src/server/modules/kyc/kyc.documents.js';
-import { JPEG, pdf } from '../src/server/modules/kyc/kyc.fixtures.js';
+import { JPEG, pdf, pngChunk } from '../src/server/modules/kyc/kyc.fixtures.js';
 
 const TARGET_MS = 250;
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
 
 /** A w×h PNG (RGB or RGBA) with a gradient, so the compressed data is not trivially small. */
 function png(w: number, h: number, alpha: boolean): Buffer {
@@ -33,7 +24,7 @@ function png(w: number, h: number, alpha: boolean): Buffer {
   ihdr[9] = alpha ? 6 : 2;
   const raw = Buffer.alloc(h * (1 + w * bpp));
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.fill((x ^ y) & 255, y * (1 + w * bpp) + 1 + x * bpp, y * (1 + w * bpp) + 1 + (x + 1) * bpp);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 async function median(f: () => Promise<unknown>): Promise<number> {

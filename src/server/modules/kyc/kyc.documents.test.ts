@@ -2,12 +2,12 @@
 // after the end, ZIP or HTML inside a PDF, active content), truncation, limits (pages, pixels), metadata actually
 // stripped (EXIF GPS, XMP, comments, PNG text chunks) while the image still decodes, and the watermark stamped.
 import assert from 'node:assert/strict';
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../../platform/http/errors.js';
 import { checkDocument, flattenAlpha, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
-import { GPS_TEXT, JPEG, jpegWithMetadata, pdf, pdfWithJavaScript, PNG, PNG_TEXT, pngWithMetadata, XMP_TEXT, ZIP } from './kyc.fixtures.js';
+import { GPS_TEXT, JPEG, jpegWithMetadata, pdf, pdfWithJavaScript, PNG, PNG_TEXT, pngChunk, pngWithMetadata, XMP_TEXT, ZIP } from './kyc.fixtures.js';
 
 async function refused(p: Promise<unknown>, status: number): Promise<string> {
   try {
@@ -112,14 +112,6 @@ describe('kyc documents: metadata stripped', () => {
 
 /** A PNG of w×h pixels (colour type 2 RGB or 6 RGBA, optionally interlaced flag), rows of zeros. */
 function makePng(w: number, h: number, colorType: 2 | 6, interlace = 0): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    td.copy(out, 4);
-    out.writeUInt32BE(crc32(td), 8 + data.length);
-    return out;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -128,7 +120,7 @@ function makePng(w: number, h: number, colorType: 2 | 6, interlace = 0): Buffer 
   ihdr[12] = interlace;
   const raw = Buffer.alloc(h * (1 + w * (colorType === 2 ? 3 : 4)), 0x40);
   for (let y = 0; y < h; y++) raw[y * (1 + w * (colorType === 2 ? 3 : 4))] = 0;
-  return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG.subarray(0, 8), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('kyc documents: PNGs the viewer would have to decode', () => {

@@ -31,7 +31,8 @@ export function jpegWithMetadata(): Buffer {
   return Buffer.concat([JPEG.subarray(0, 2), exif, xmp, com, JPEG.subarray(2)]);
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC-32. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -45,9 +46,9 @@ export function pngWithMetadata(): Buffer {
   const ihdrEnd = 8 + 12 + 13;
   return Buffer.concat([
     PNG.subarray(0, ihdrEnd),
-    chunk('tEXt', Buffer.from(`Comment\0${PNG_TEXT}`, 'latin1')),
-    chunk('iTXt', Buffer.from(`XML:com.adobe.xmp\0\0\0\0\0${XMP_TEXT}`, 'latin1')),
-    chunk('tIME', Buffer.from([0x07, 0xea, 11, 21, 10, 0, 0])),
+    pngChunk('tEXt', Buffer.from(`Comment\0${PNG_TEXT}`, 'latin1')),
+    pngChunk('iTXt', Buffer.from(`XML:com.adobe.xmp\0\0\0\0\0${XMP_TEXT}`, 'latin1')),
+    pngChunk('tIME', Buffer.from([0x07, 0xea, 11, 21, 10, 0, 0])),
     PNG.subarray(ihdrEnd),
   ]);
 }
