@@ -31,6 +31,23 @@ interface IndexedEntity {
   names: AnalysedEntityName[];
 }
 
+/** Kinds of blocking key; each kind has its own map, so a key needs no prefix string to tell them apart. */
+const KEY = { token: 0, phonetic: 1, deletion: 2, prefix: 3, suffix: 4, compact: 5 } as const;
+const KEY_KINDS = 6;
+
+/** The keys one query token (or list token) contributes: kinds[i] is the kind of keys[i]. */
+export interface KeyGroup {
+  kinds: number[];
+  keys: string[];
+  weight: number;
+}
+
+function add(g: KeyGroup, kind: number, key: string): void {
+  for (let i = 0; i < g.keys.length; i++) if (g.kinds[i] === kind && g.keys[i] === key) return;
+  g.kinds.push(kind);
+  g.keys.push(key);
+}
+
 /** The token itself and every string one deletion away from it (symmetric-delete blocking, as in SymSpell). */
 function deletions(text: string): string[] {
   const out = [text];
@@ -45,18 +62,21 @@ function deletions(text: string): string[] {
  * typo-catching keys (deletions, prefix/suffix) are looked up only for tokens the lists do not have, since a
  * known token already finds its names exactly. The index side (no `known`) stores every key.
  */
-export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => boolean): { keys: string[]; weight: number }[] {
-  const groups: { keys: string[]; weight: number }[] = [];
+export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => boolean): KeyGroup[] {
+  const groups: KeyGroup[] = [];
   const significant = a.tokens.filter((t) => !STOPWORDS.has(t.text) && t.text.length > 1);
   const use = significant.length > 0 ? significant : a.tokens;
   for (const t of use) {
-    const keys = ['t:' + t.text];
-    if (t.key.length >= 2) keys.push('p:' + t.key);
+    const g: KeyGroup = { kinds: [KEY.token], keys: [t.text], weight: t.weight };
+    if (t.key.length >= 2) add(g, KEY.phonetic, t.key);
     if (!known || !known(t.text)) {
-      if (t.text.length >= 4) for (const d of deletions(t.text)) keys.push('d:' + d);
-      if (t.text.length >= 5) keys.push('f:' + t.text.slice(0, 3), 's:' + t.text.slice(-3));
+      if (t.text.length >= 4) for (const d of deletions(t.text)) add(g, KEY.deletion, d);
+      if (t.text.length >= 5) {
+        add(g, KEY.prefix, t.text.slice(0, 3));
+        add(g, KEY.suffix, t.text.slice(-3));
+      }
     }
-    groups.push({ keys: [...new Set(keys)], weight: t.weight });
+    groups.push(g);
   }
   return groups;
 }
@@ -68,8 +88,8 @@ export function blockingKeyGroups(a: AnalysedName, known?: (token: string) => bo
 function compactKeys(a: AnalysedName): string[] {
   const c = a.compact;
   if (c.length === 0) return [];
-  const keys = c.length < 6 || c.length > 24 ? ['c:' + c] : deletions(c).map((d) => 'c:' + d);
-  if (a.fullCompact !== c) keys.push('c:' + a.fullCompact);
+  const keys = c.length < 6 || c.length > 24 ? [c] : deletions(c);
+  if (a.fullCompact !== c) keys.push(a.fullCompact);
   return keys;
 }
 
@@ -85,7 +105,7 @@ class InMemoryScreeningIndex implements ScreeningIndex {
    * One typed array for all keys instead of one per key: most keys (deletions) list one or two names, and a
    * typed array's own overhead would be most of the index's memory.
    */
-  private readonly keys = new Map<string, number>();
+  private readonly keys: Map<string, number>[] = Array.from({ length: KEY_KINDS }, () => new Map<string, number>());
   private readonly postingStart: Int32Array;
   private readonly postingData: Int32Array;
   private readonly wallets = new Map<string, number[]>();
@@ -107,19 +127,20 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     this.acc = new Float64Array(nameCount);
     this.tokenBest = new Float64Array(nameCount);
     this.covered = new Float64Array(nameCount);
-    const building = new Map<string, number[]>();
+    // Per kind, key → name refs in ascending order (so a ref already last on a list is a duplicate).
+    const building: Map<string, number[]>[] = Array.from({ length: KEY_KINDS }, () => new Map<string, number[]>());
+    const post = (kind: number, k: string, ref: number) => {
+      let list = building[kind]!.get(k);
+      if (!list) building[kind]!.set(k, (list = []));
+      if (list[list.length - 1] !== ref) list.push(ref);
+    };
     let ref = 0;
     this.entities.forEach((e, ei) => {
       e.names.forEach((n, slot) => {
         this.nameEntity[ref] = ei;
         this.nameSlot[ref] = slot;
-        const keys = new Set(blockingKeyGroups(n.analysed).flatMap((g) => g.keys));
-        for (const k of compactKeys(n.analysed)) keys.add(k);
-        for (const k of keys) {
-          let list = building.get(k);
-          if (!list) building.set(k, (list = []));
-          list.push(ref);
-        }
+        for (const g of blockingKeyGroups(n.analysed)) for (let i = 0; i < g.keys.length; i++) post(g.kinds[i]!, g.keys[i]!, ref);
+        for (const k of compactKeys(n.analysed)) post(KEY.compact, k, ref);
         ref++;
       });
       for (const w of e.entity.wallets) {
@@ -131,17 +152,23 @@ class InMemoryScreeningIndex implements ScreeningIndex {
       }
     });
     let size = 0;
-    for (const list of building.values()) size += list.length;
-    this.postingStart = new Int32Array(building.size + 1);
+    let count = 0;
+    for (const m of building) {
+      count += m.size;
+      for (const list of m.values()) size += list.length;
+    }
+    this.postingStart = new Int32Array(count + 1);
     this.postingData = new Int32Array(size);
     let n = 0;
     let at = 0;
-    for (const [k, list] of building) {
-      this.keys.set(k, n);
-      this.postingStart[n] = at;
-      for (const r of list) this.postingData[at++] = r;
-      n++;
-    }
+    building.forEach((m, kind) => {
+      for (const [k, list] of m) {
+        this.keys[kind]!.set(k, n);
+        this.postingStart[n] = at;
+        for (const r of list) this.postingData[at++] = r;
+        n++;
+      }
+    });
     this.postingStart[n] = at;
   }
 
@@ -185,13 +212,14 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     let tokenWeight = 0;
     const start = this.postingStart;
     const data = this.postingData;
-    for (const group of blockingKeyGroups(q, (t) => this.keys.has('t:' + t))) {
+    const tokens = this.keys[KEY.token]!;
+    for (const group of blockingKeyGroups(q, (t) => tokens.has(t))) {
       // Per query token: each name's best key weight (max, not sum), then added to the name's evidence.
       const seen: number[] = [];
       let groupMax = 0;
       tokenWeight += group.weight;
-      for (const k of group.keys) {
-        const n = this.keys.get(k);
+      for (let g = 0; g < group.keys.length; g++) {
+        const n = this.keys[group.kinds[g]!]!.get(group.keys[g]!);
         if (n === undefined) continue;
         const from = start[n]!;
         const to = start[n + 1]!;
@@ -222,7 +250,7 @@ class InMemoryScreeningIndex implements ScreeningIndex {
     const floor = queryWeight * MIN_EVIDENCE;
     const coverageFloor = tokenWeight * MIN_COVERAGE;
     for (const k of compactKeys(q)) {
-      const n = this.keys.get(k);
+      const n = this.keys[KEY.compact]!.get(k);
       if (n === undefined) continue;
       for (let i = start[n]!; i < start[n + 1]!; i++) {
         const r = data[i]!;
