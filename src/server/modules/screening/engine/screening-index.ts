@@ -217,7 +217,6 @@ class InMemoryScreeningIndex implements ScreeningIndex {
       // Per query token: each name's best key weight (max, not sum), then added to the name's evidence.
       const seen: number[] = [];
       let groupMax = 0;
-      tokenWeight += group.weight;
       for (let g = 0; g < group.keys.length; g++) {
         const n = this.keys[group.kinds[g]!]!.get(group.keys[g]!);
         if (n === undefined) continue;
@@ -233,6 +232,9 @@ class InMemoryScreeningIndex implements ScreeningIndex {
         }
       }
       queryWeight += groupMax;
+      // A token no key of which is on any list ("Aiexandvr") can still match fuzzily, but no name shares
+      // evidence for it: it does not count against a name's coverage.
+      if (groupMax > 0) tokenWeight += group.weight;
       for (const r of seen) {
         if (acc[r] === 0) touched.push(r);
         acc[r] = acc[r]! + best[r]!;
