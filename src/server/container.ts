@@ -186,6 +186,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       clock,
       log,
       settings: listsSettingsFrom(config.lists),
+      metadataDb: db.system,
     });
     // Screening: one in-memory index of the active list versions (loaded here, rebuilt on each activation), the
     // four-eyes freeze of a confirmed match, and a re-screen whenever a screened trader field changes.

@@ -1,7 +1,8 @@
 // Pure Kysely over list_version, list_entity, list_change and list_check; every function takes the audited
 // transaction handle. List data is public (no encryption); rows are only ever inserted.
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditedTx } from '../../../platform/audit/writer.js';
+import type { DB } from '../../../platform/db/schema.js';
 import type { ListVersionTable } from '../../../platform/db/schema-screening-lists.js';
 import type { ListEntity, ListSource } from '../model.js';
 import type { DiffField } from './diff.js';
@@ -24,7 +25,8 @@ export async function lockSource(tx: AuditedTx, source: ListSource): Promise<voi
 }
 
 /** The active (highest) version of each source. */
-export async function activeVersions(tx: AuditedTx): Promise<VersionRow[]> {
+/** The active (latest) version of each source; also run on the unguarded handle (public metadata, see the service). */
+export async function activeVersions(tx: Kysely<DB>): Promise<VersionRow[]> {
   const rows = await tx
     .selectFrom('list_version as v')
     .select(VERSION_COLUMNS.map((c) => `v.${c}` as const))

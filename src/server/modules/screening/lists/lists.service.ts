@@ -8,9 +8,11 @@
 //    allowShrink (an operator's deliberate decision, recorded on the version);
 //  - with no list loaded, `hasLists()` is false and screening says "no lists loaded", never "clear".
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { ErrorCode } from '../../../../contracts/errors.js';
 import { LIST_SOURCE_LABELS, LIST_SOURCE_NAMES, type ListImportResult, type ListSourceStatus, type ListsOverview, type ListVersionDetail, type ListVersionSummary } from '../../../../contracts/screening-lists.js';
 import type { Audited, AuditSpec } from '../../../platform/audit/writer.js';
+import type { DB } from '../../../platform/db/schema.js';
 import type { AuditOutcome } from '../../../platform/audit/canonical.js';
 import type { Clock } from '../../../platform/clock.js';
 import { AppError } from '../../../platform/http/errors.js';
@@ -47,6 +49,12 @@ export interface ListsServiceDeps {
   clock: Clock;
   settings: ListsSettings;
   log: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void };
+  /**
+   * The unguarded handle, for one question only: which versions are active (public metadata, no trader data).
+   * The 5-minute check for versions imported elsewhere, and the index load at start, then append an audit event
+   * only when they actually load entities, not a `screening.lists.read` every five minutes per process.
+   */
+  metadataDb?: Kysely<DB>;
 }
 
 export interface ActivatedEvent {
@@ -260,6 +268,10 @@ export function createListsService(deps: ListsServiceDeps) {
 
   /** Loads the active versions into memory (once; then only when a version changed). */
   async function loadActive(ctx: ActorContext): Promise<{ rows: repo.VersionRow[]; fresh: repo.VersionRow[] }> {
+    if (deps.metadataDb) {
+      const rows = await repo.activeVersions(deps.metadataDb);
+      if (rows.every((r) => entityCache.has(r.id))) return { rows, fresh: [] };
+    }
     return auditedRead(ctx, { action: READ_ACTION, target: { type: 'list_version' } }, async (tx) => {
       const rows = await repo.activeVersions(tx);
       const fresh: repo.VersionRow[] = [];
