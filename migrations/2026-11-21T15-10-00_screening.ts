@@ -105,6 +105,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null
     );
     create index screening_decision_hit on screening_decision (hit_id, created_at);
+    -- The trader timeline's AML source reads a trader's decisions newest first.
+    create index screening_decision_trader on screening_decision (trader_id, created_at desc);
     -- Append-only: decisions are evidence.
     grant select, insert on screening_decision to bulwark_app;
   `.execute(db);

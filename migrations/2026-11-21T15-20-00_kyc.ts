@@ -64,6 +64,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null
     );
     create index kyc_case_event_case on kyc_case_event (case_id, created_at);
+    -- The trader timeline's KYC source reads a trader's case events newest first.
+    create index kyc_case_event_trader on kyc_case_event (trader_id, created_at desc);
     grant select, insert on kyc_case_event to bulwark_app;
 
     create table kyc_document (
