@@ -57,14 +57,31 @@ function fileNameOf(url: URL): string {
   return last.replace(/[^\w.-]/g, '_') || 'download';
 }
 
-/** Downloads one URL with a timeout and a running size cap; refuses anything but a complete 200 answer. */
-export async function downloadOne(rawUrl: string, opts: { maxBytes: number; timeoutMs: number }): Promise<ListFile> {
-  const url = new URL(rawUrl);
+const MAX_REDIRECTS = 5;
+
+/** The URL if it may be fetched: https, or plain http to this machine only (tests, a local mirror). */
+function checkedUrl(raw: string, via?: string): URL {
+  const url = new URL(raw);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ListParseError(`${rawUrl}: only https:// URLs are fetched (plain http only on this machine)`);
+    throw new ListParseError(`${via ? `${via} redirected to ${url.protocol}//${url.host}` : raw}: only https:// URLs are fetched (plain http only on this machine)`);
   }
-  const res = await fetch(url, { dispatcher: dispatcher(), signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
+  return url;
+}
+
+/** Downloads one URL with a timeout and a running size cap; refuses anything but a complete 200 answer. */
+export async function downloadOne(rawUrl: string, opts: { maxBytes: number; timeoutMs: number }): Promise<ListFile> {
+  // Redirects are followed by hand so that every hop passes the same check as the configured URL: publishers do
+  // redirect (to their CDN), but a redirect must never take the download to plain http or to another scheme.
+  let url = checkedUrl(rawUrl);
+  const signal = AbortSignal.timeout(opts.timeoutMs);
+  let res = await fetch(url, { dispatcher: dispatcher(), signal, redirect: 'manual' });
+  for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.get('location'); hops++) {
+    await res.body?.cancel().catch(() => undefined);
+    if (hops === MAX_REDIRECTS) throw new ListParseError(`${rawUrl}: more than ${MAX_REDIRECTS} redirects`);
+    url = checkedUrl(new URL(res.headers.get('location')!, url).toString(), rawUrl);
+    res = await fetch(url, { dispatcher: dispatcher(), signal, redirect: 'manual' });
+  }
   if (res.status !== 200) {
     await res.body?.cancel().catch(() => undefined);
     throw new ListParseError(`${url.host}${url.pathname} answered HTTP ${res.status}`);
