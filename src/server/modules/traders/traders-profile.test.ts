@@ -56,6 +56,8 @@ const SEED = 'abandon ability able about above absent absorb abstract absurd abu
 const BIZ: SyntheticTrader = {
   ...syntheticTrader(9001),
   accountRef: 'ACC-0009001-bizbiz',
+  // Fixed: syntheticTrader picks a random country, and the country filter below expects FR to be the other trader's alone.
+  country: 'DE',
   kind: 'business',
   legalName: 'Zimmer Digital GmbH',
   email: 'Ops.Zimmer@Digital.test',
