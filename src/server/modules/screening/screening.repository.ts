@@ -156,3 +156,9 @@ export async function countTraders(tx: AuditedTx): Promise<number> {
   const r = await tx.selectFrom('trader').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** A finished batch for this list version, if any (a crashed, still "running" one does not count): a version is re-screened against once. */
+export async function batchForVersion(tx: AuditedTx, versionId: string) {
+  return tx.selectFrom('screening_batch').selectAll().where('list_version_id', '=', versionId).where('status', '=', 'done').orderBy('started_at').limit(1).executeTakeFirst();
+}
+

@@ -762,13 +762,18 @@ export function createScreeningService(d: ScreeningDeps) {
     /** The listener for list activations: reloads the index, then re-screens every trader against the delta. */
     async onListActivated(e: ListActivation): Promise<BatchView> {
       const st = await loadIndex();
+      // Each version is re-screened against once: a version imported by `bulwark lists import` was re-screened by
+      // that process, and the server's 5-minute check then only reloads its index.
+      const ctx = systemContext('screening:list-change');
+      const done = await read(ctx, { action: 'screening.batch_lookup', target: { type: 'list_version', id: e.version.id } }, (tx) => repo.batchForVersion(tx, e.version.id));
+      if (done) return batchView(done);
       const entities = [...e.delta.added, ...e.delta.changed.map((c) => c.after)];
       const byKey = new Map(entities.map((x) => [entityKey(e.version.source, x.id), x]));
       const deltaLists = [{ source: e.version.source, entities }];
       const deltaIndex = entities.length ? { index: d.engine.buildIndex(deltaLists), lists: deltaLists } : null;
       const sorted = [...entities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return rescreenEveryone(
-        systemContext('screening:list-change'),
+        ctx,
         deltaIndex,
         {
           trigger: 'list_change',

@@ -362,7 +362,8 @@ describe('screening: runs, hits, review, evidence', () => {
     const added = entity({ id: 'P-2002', name: 'Barnabas QUENZHOU ALBRIGHT' });
     const svc = t.container.screening;
     const runsBefore = await t.container.db.system.selectFrom('screening_run').select('id').execute();
-    const batch = await svc.onListActivated({ version: version('ofac_sdn', 2), previous: versions[0]!, delta: { added: [added], removed: [], changed: [] } });
+    const v2 = version('ofac_sdn', 2);
+    const batch = await svc.onListActivated({ version: v2, previous: versions[0]!, delta: { added: [added], removed: [], changed: [] } });
     assert.equal(batch.status, 'done');
     assert.equal(batch.tradersScreened, 5);
     assert.equal(batch.tradersWithHits, 1);
@@ -376,6 +377,11 @@ describe('screening: runs, hits, review, evidence', () => {
     const ev = (await get('compliance_officer', `/api/v1/screening/traders/${ids.plain}/evidence`)).json();
     assert.ok(ev.batches.some((b: { id: string }) => b.id === batch.id), 'the batch covers traders without a candidate');
     await expectAudited(t, { action: 'screening.rescreen_read', outcome: 'ok', targetId: batch.id });
+    // The same version announced again (the server noticing a version a CLI import already re-screened): once only.
+    const again = await svc.onListActivated({ version: v2, previous: versions[0]!, delta: { added: [added], removed: [], changed: [] } });
+    assert.equal(again.id, batch.id);
+    const batches = await t.container.db.system.selectFrom('screening_batch').select('id').where('list_version_id', '=', v2.id).execute();
+    assert.equal(batches.length, 1);
   });
 
   it('re-screening everyone on worker threads finds exactly what the in-thread path finds', async () => {
