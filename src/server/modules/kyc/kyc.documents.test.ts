@@ -6,7 +6,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../../platform/http/errors.js';
-import { checkDocument, flattenAlpha, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
+import { checkDocument, flattenAlpha, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_PDF_PAGES, renderWatermarked, stripJpeg, stripPng } from './kyc.documents.js';
 import { GPS_TEXT, JPEG, jpegWithMetadata, pdf, pdfWithJavaScript, PNG, PNG_TEXT, pngChunk, pngWithMetadata, XMP_TEXT, ZIP } from './kyc.fixtures.js';
 
 async function refused(p: Promise<unknown>, status: number): Promise<string> {
@@ -84,6 +84,18 @@ describe('kyc documents: type by content', () => {
     const huge = Buffer.from(PNG);
     huge.writeUInt32BE(20_000, 16); // IHDR width
     await refused(check('a.png', huge), 400); // the CRC no longer matches: refused before the size is believed
+    // With valid checksums the general limits apply, read from the header before any pixel is decoded: one side
+    // over MAX_IMAGE_SIDE, and both sides within it but the area over MAX_IMAGE_PIXELS.
+    const headerOnly = (w: number, h: number) => {
+      const ihdr = Buffer.alloc(13);
+      ihdr.writeUInt32BE(w, 0);
+      ihdr.writeUInt32BE(h, 4);
+      ihdr[8] = 8;
+      ihdr[9] = 2;
+      return Buffer.concat([PNG.subarray(0, 8), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(16))), pngChunk('IEND', Buffer.alloc(0))]);
+    };
+    assert.match(await refused(check('a.png', headerOnly(MAX_IMAGE_SIDE + 1, 1)), 413), /pixels on a side/);
+    assert.match(await refused(check('a.png', headerOnly(MAX_IMAGE_SIDE, Math.ceil((MAX_IMAGE_PIXELS + 1) / MAX_IMAGE_SIDE))), 413), /megapixels/);
   });
 });
 
