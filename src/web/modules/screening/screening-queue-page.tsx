@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { HIT_STATUSES } from '../../../contracts/screening.js';
 import { formatUtc } from '../../components/format.js';
+import { CursorPager, useCursorStack } from '../../components/cursor-pager.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { useCan } from '../roles/roles.api.js';
@@ -51,9 +52,8 @@ function StatusLine() {
 export function ScreeningQueuePage() {
   usePageTitle('Screening');
   const [filters, setFilters] = useState<QueueFilters>({ status: 'open' });
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const queue = useHitQueue(filters, cursor);
+  const pages = useCursorStack();
+  const queue = useHitQueue(filters, pages.cursor);
   const canManageLists = useCan('screening.lists.manage');
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -61,7 +61,7 @@ export function ScreeningQueuePage() {
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? '').trim() || undefined;
     setFilters({ status: (v('status') ?? 'open') as QueueFilters['status'], source: v('source'), minScore: v('minScore') });
-    setCursors([null]);
+    pages.reset();
   };
 
   return (
@@ -114,18 +114,7 @@ export function ScreeningQueuePage() {
         ) : (
           <>
             <HitTable hits={queue.data.hits} showTrader />
-            <div className="table-footer">
-              {cursors.length > 1 ? (
-                <button type="button" className="button button-small" onClick={() => setCursors(cursors.slice(0, -1))}>
-                  Previous
-                </button>
-              ) : null}{' '}
-              {queue.data.nextCursor ? (
-                <button type="button" className="button button-small" onClick={() => setCursors([...cursors, queue.data.nextCursor])}>
-                  Next
-                </button>
-              ) : null}
-            </div>
+            <CursorPager stack={pages} nextCursor={queue.data.nextCursor} previousLabel="Previous" nextLabel="Next" />
           </>
         )}
       </section>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../contracts/support.js';
 import { AssigneeFilter } from '../../components/assignee-filter.js';
+import { CursorPager, useCursorStack } from '../../components/cursor-pager.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { QueryFallback } from '../consent/query-fallback.js';
 import { useCan } from '../roles/roles.api.js';
@@ -14,9 +15,8 @@ import { TicketTable } from './ticket-table.js';
 export function SupportInboxPage() {
   usePageTitle('Support');
   const [filters, setFilters] = useState<InboxFilters>({ assignee: 'anyone' });
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const inbox = useInbox(filters, cursor);
+  const pages = useCursorStack();
+  const inbox = useInbox(filters, pages.cursor);
   const canManageCanned = useCan('ticket.canned.manage');
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -24,7 +24,7 @@ export function SupportInboxPage() {
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? '').trim() || undefined;
     setFilters({ status: v('status'), priority: v('priority'), queue: v('queue'), tag: v('tag'), assignee: (v('assignee') ?? 'anyone') as InboxFilters['assignee'] });
-    setCursors([null]);
+    pages.reset();
   };
 
   return (
@@ -72,18 +72,7 @@ export function SupportInboxPage() {
         ) : (
           <>
             <TicketTable tickets={inbox.data.tickets} showTrader />
-            <div className="table-footer">
-              {cursors.length > 1 ? (
-                <button type="button" className="button button-small" onClick={() => setCursors(cursors.slice(0, -1))}>
-                  Newer tickets
-                </button>
-              ) : null}{' '}
-              {inbox.data.nextCursor ? (
-                <button type="button" className="button button-small" onClick={() => setCursors([...cursors, inbox.data.nextCursor])}>
-                  Older tickets
-                </button>
-              ) : null}
-            </div>
+            <CursorPager stack={pages} nextCursor={inbox.data.nextCursor} previousLabel="Newer tickets" nextLabel="Older tickets" />
           </>
         )}
       </section>

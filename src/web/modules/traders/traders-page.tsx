@@ -9,6 +9,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { KYC_STATES, RISK_LEVELS, SEARCH_KINDS, TRADER_STATUSES, type TraderView } from '../../../contracts/traders.js';
 import { isApiError } from '../../api.js';
+import { CursorPager, useCursorStack } from '../../components/cursor-pager.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { ForbiddenPanel, SectionErrorPanel } from '../errors/error-pages.js';
@@ -126,7 +127,7 @@ function SearchForm({ search }: { search: ReturnType<typeof useTraderSearch> }) 
 
 function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) {
   const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorStack();
   const [countryError, setCountryError] = useState<string | undefined>();
   const filters: TraderFilters = {
     status: oneOf(TRADER_STATUSES, params.get('status')),
@@ -135,8 +136,7 @@ function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) 
     kycState: canKyc ? oneOf(KYC_STATES, params.get('kycState')) : undefined,
     vip: oneOf(['true', 'false'] as const, params.get('vip')),
   };
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const list = useTraderList(filters, cursor);
+  const list = useTraderList(filters, pages.cursor);
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -150,7 +150,7 @@ function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) 
     if (country && !/^[A-Z]{2}$/.test(country)) return setCountryError('Two letters (ISO 3166-1 code, e.g. DE).');
     if (country) next.set('country', country);
     setCountryError(undefined);
-    setCursors([null]);
+    pages.reset();
     setParams(next);
   };
 
@@ -198,7 +198,7 @@ function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) 
                 type="button"
                 className="button"
                 onClick={() => {
-                  setCursors([null]);
+                  pages.reset();
                   setParams(new URLSearchParams());
                 }}
               >
@@ -222,18 +222,7 @@ function TraderList({ canRisk, canKyc }: { canRisk: boolean; canKyc: boolean }) 
           ) : (
             <>
               <TraderTable traders={list.data.traders} empty={params.toString() ? 'No trader matches these filters.' : 'There are no traders yet.'} />
-              <div className="table-footer">
-                {cursors.length > 1 ? (
-                  <button type="button" className="button button-small" onClick={() => setCursors(cursors.slice(0, -1))}>
-                    Previous page
-                  </button>
-                ) : null}
-                {list.data.nextCursor ? (
-                  <button type="button" className="button button-small" onClick={() => setCursors([...cursors, list.data.nextCursor])}>
-                    Next page
-                  </button>
-                ) : null}
-              </div>
+              <CursorPager stack={pages} nextCursor={list.data.nextCursor} previousLabel="Previous page" nextLabel="Next page" />
             </>
           )}
         </section>
