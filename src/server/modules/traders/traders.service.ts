@@ -150,6 +150,16 @@ function bundleNeeds(needed: ReadonlySet<TraderField>, anyBusiness: boolean): re
 
 const notFound = () => new AppError(ErrorCode.notFound, 404, 'No such trader', { denial: true });
 
+/** A reveal or a change needs a reason of at least 5 characters; a missing one is a denial (audited as such). */
+function requireReason(reason: string | undefined, forWhat: string): void {
+  if (!reason || reason.trim().length < 5) {
+    throw new AppError(ErrorCode.validation, 400, `Give a reason ${forWhat} (at least 5 characters)`, {
+      fieldErrors: [{ path: 'body.reason', message: 'at least 5 characters' }],
+      denial: true,
+    });
+  }
+}
+
 function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
@@ -683,12 +693,7 @@ export function createTradersService(d: TradersDeps) {
             if (!isTraderField(field)) {
               throw new AppError(ErrorCode.validation, 400, 'No such field', { fieldErrors: [{ path: 'body.field', message: 'unknown field' }], denial: true });
             }
-            if (!reason || reason.trim().length < 5) {
-              throw new AppError(ErrorCode.validation, 400, 'Give a reason for revealing this field (at least 5 characters)', {
-                fieldErrors: [{ path: 'body.reason', message: 'at least 5 characters' }],
-                denial: true,
-              });
-            }
+            requireReason(reason, 'for revealing this field');
             const access = await profileAccess(tx, member);
             const spec = TRADER_FIELDS[field];
             // Secret fields are never revealed; other classes only where a role holds `reveal`.
@@ -748,12 +753,7 @@ export function createTradersService(d: TradersDeps) {
         if (fields.length === 0) {
           throw new AppError(ErrorCode.validation, 400, 'Nothing to change: give at least one field', { fieldErrors: [{ path: 'body', message: 'no field given' }] });
         }
-        if (!reason || reason.trim().length < 5) {
-          throw new AppError(ErrorCode.validation, 400, 'Give a reason for this change (at least 5 characters)', {
-            fieldErrors: [{ path: 'body.reason', message: 'at least 5 characters' }],
-            denial: true,
-          });
-        }
+        requireReason(reason, 'for this change');
         const access = await profileAccess(tx, member);
         const hidden = fields.filter((f) => access[TRADER_FIELDS[f].class] === 'hidden');
         if (hidden.length > 0) {
