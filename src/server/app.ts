@@ -140,6 +140,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerSessionRoutes(typed, container);
     registerSecurityRoutes(typed, container);
     registerEmailRoutes(typed, container);
+    // Issue 6: monitoring (ingestion, rules), alerts and cases, SARs, withdrawal limits — one line per part below.
     typed.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await registerWeb(app, { enabled: opts.serveWeb ?? true });
 

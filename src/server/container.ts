@@ -230,6 +230,8 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     traders.onScreenedFieldChange(async (tx, change) => {
       if (change.country) await kyc.jurisdictionChanged(tx, change.traderId, change.country.after, null);
     });
+    // ── Issue 6: transaction monitoring, alerts and cases, SARs, withdrawal limits (one block per part) ──
+    // ── end of issue 6 ──
     const staff = createStaffService({ audited, db: db.system, vault, clock, email, approvals, guard: signInGuard, sessions, security, publicUrl: config.publicUrl });
 
     // Scale-out: shared rate-limit counters (and, from the identity issue on, sessions) in Redis.
@@ -275,6 +277,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       security,
       sessions,
       staff,
+      // issue 6 services:
       redis,
       keyFileCreated,
       migrationsApplied: applied,

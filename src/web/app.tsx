@@ -37,6 +37,10 @@ import { ScreeningQueuePage } from './modules/screening/screening-queue-page.js'
 import { TradersPage } from './modules/traders/traders-page.js';
 import { TraderProfilePage } from './modules/traders/trader-profile-page.js';
 import { TraderTimelinePage } from './modules/traders/trader-timeline-page.js';
+import { casesRoutes, casesSectionPages } from './modules/cases/cases-routes.js';
+import { monitoringRoutes } from './modules/monitoring/monitoring-routes.js';
+import { sarRoutes } from './modules/sar/sar-routes.js';
+import { withdrawalLimitRoutes } from './modules/withdrawal-limits/withdrawal-limits-routes.js';
 
 // Used once in a deployment's life, and the only user of the QR-code library: loaded on demand.
 const BootstrapPage = lazy(async () => ({ default: (await import('./modules/bootstrap/bootstrap-page.js')).BootstrapPage }));
@@ -56,6 +60,7 @@ const SECTION_PAGES: Partial<Record<string, ReactNode>> = {
   traders: <TradersPage />,
   settings: <SettingsPage />,
   staff: <StaffPage />,
+  ...casesSectionPages,
 };
 
 function PageLoading() {
@@ -136,6 +141,10 @@ export const routes: RouteObject[] = [
                   { path: 'staff/roles/preview', element: <RolePreviewPage /> },
                   { path: 'staff/approvals', element: <ApprovalsPage /> },
                   { path: 'sessions', element: <MySessionsPage /> },
+                  ...monitoringRoutes,
+                  ...casesRoutes,
+                  ...sarRoutes,
+                  ...withdrawalLimitRoutes,
                   {
                     path: 'security',
                     element: (

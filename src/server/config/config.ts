@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   SUPPORT_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   // Shared secret of the identity-verification provider's signed webhook (HMAC-SHA256); unset: it answers 503.
   KYC_PROVIDER_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
+  // Shared secret of the trading engine's signed event webhook and withdrawal-limit requests (HMAC-SHA256); unset: 503.
+  EXCHANGE_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   SMTP_FROM: z.string().regex(/^[^\r\n<>]{0,100}<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address such as "Bulwark <bulwark@example.com>"').optional(),
   // Sanctions lists (docs/screening-lists.md): which sources `lists sync` fetches, their URLs, the schedule and limits.
   LISTS_SYNC_SOURCES: z.string().regex(/^(ofac_sdn|ofac_cons|un_sc|eu_fsf|uk_sanctions|opensanctions|ofac_wallets)(,(ofac_sdn|ofac_cons|un_sc|eu_fsf|uk_sanctions|opensanctions|ofac_wallets))*$/, 'comma-separated list sources (ofac_sdn, ofac_cons, un_sc, eu_fsf, uk_sanctions, opensanctions, ofac_wallets)').optional(),
@@ -123,6 +125,8 @@ export interface Config {
   supportWebhookSecret: string | undefined;
   /** HMAC secret of the KYC provider webhook; undefined: the webhook is not configured (503). */
   kycProviderWebhookSecret: string | undefined;
+  /** HMAC secret of the exchange's event webhook (issue 6); undefined: the webhook answers 503. */
+  exchangeWebhookSecret: string | undefined;
   lists: ListsConfig;
 }
 
@@ -233,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     supportWebhookSecret: e.SUPPORT_WEBHOOK_SECRET,
     kycProviderWebhookSecret: e.KYC_PROVIDER_WEBHOOK_SECRET,
+    exchangeWebhookSecret: e.EXCHANGE_WEBHOOK_SECRET,
     lists: {
       syncSources: e.LISTS_SYNC_SOURCES?.split(','),
       syncUrls: Object.fromEntries(

@@ -72,8 +72,12 @@ monitoring.read              .  .  .  Y  Y  .  .  .
 monitoring.rules.manage      .  .  .  .  Y  .  .  .
 case.read                    .  .  .  Y  Y  .  .  .
 case.manage                  .  .  .  Y  Y  .  .  .
-withdrawal_limit.request     .  .  .  Y  Y  .  .  .
+withdrawal_limit.request     .  Y  .  Y  Y  .  .  .
 withdrawal_limit.approve     .  .  .  .  Y  .  .  .
+withdrawal_limit.decrease    .  .  .  Y  Y  .  .  .
+sar.read                     .  .  .  Y  Y  .  .  .
+sar.manage                   .  .  .  Y  Y  .  .  .
+sar.file                     .  .  .  .  Y  .  .  .
 report.read                  .  .  .  Y  Y  .  .  Y
 export.create                .  .  .  Y  Y  .  .  .
 export.approve               .  .  .  .  Y  .  .  .

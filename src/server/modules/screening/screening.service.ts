@@ -759,6 +759,21 @@ export function createScreeningService(d: ScreeningDeps) {
     /** Loads the active lists into the index (at start-up; list activations reload it themselves). */
     loadIndex: async (): Promise<void> => void (await loadIndex()),
 
+    /**
+     * The active lists' entries carrying this wallet address (exact, under the chain's case rules), for transaction
+     * monitoring's counterparty rule. Synchronous and in memory: no database, no audit (the caller audits).
+     */
+    walletListed(address: string): { source: string; entityId: string; name: string }[] {
+      const index = state.index;
+      if (!index) return [];
+      return index.search({ wallet: address }).map((m) => ({ source: m.source, entityId: m.entityId, name: m.entityName }));
+    },
+
+    /** True once at least one list version is loaded (a monitoring rule must not report "clean" without lists). */
+    listsLoaded(): boolean {
+      return state.index !== null;
+    },
+
     /** The listener for list activations: reloads the index, then re-screens every trader against the delta. */
     async onListActivated(e: ListActivation): Promise<BatchView> {
       const st = await loadIndex();

@@ -131,6 +131,15 @@ export const PERMISSIONS = {
     dependsOn: ['approval.decide', 'trader.read'],
     privileged: true,
   },
+  'withdrawal_limit.decrease': {
+    description: "Lower a trader's withdrawal limit at once for a risk reason (no four eyes: a decrease only contains)",
+    dependsOn: ['trader.read'],
+  },
+  // Suspicious-activity reports are their own permissions (tipping-off rules): case.read does not reveal that a
+  // SAR exists, and trader-facing roles (support) never hold any of these.
+  'sar.read': { description: 'See suspicious-activity reports and that a case has one (tipping-off: never trader-facing staff)', dependsOn: ['case.read'] },
+  'sar.manage': { description: 'Draft and edit suspicious-activity reports from a case', dependsOn: ['sar.read', 'case.manage'] },
+  'sar.file': { description: 'Mark a suspicious-activity report as filed with the financial intelligence unit', dependsOn: ['sar.manage'], privileged: true },
   'report.read': { description: 'Read compliance and operational reports', dependsOn: [] },
 
   // Exports
@@ -183,6 +192,8 @@ export const BUILT_IN_ROLES = {
     permissions: [
       'ticket.read', 'ticket.reply', 'ticket.attachment.read', 'ticket.canned.manage', 'trader.read', 'trader.search', 'trader.reveal',
       'trader.update', 'trader.note.write', 'trader.timeline.read', 'kyc.read', 'kyc.submit', 'consent.read', 'consent.manage',
+      // A support agent files a trader's request for a higher withdrawal limit; only compliance_senior approves it.
+      'withdrawal_limit.request',
     ],
     fieldPolicy: { public: 'full', contact: 'reveal', identity: 'reveal', financial: 'masked', security: 'masked', secret: 'hidden' },
   },
@@ -204,7 +215,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
       'kyc.submit', 'kyc.document.read', 'screening.read', 'screening.review', 'monitoring.read', 'case.read', 'case.manage',
-      'withdrawal_limit.request', 'report.read', 'export.create', 'approval.read', 'ticket.read', 'ticket.attachment.read', 'consent.read',
+      'withdrawal_limit.request', 'withdrawal_limit.decrease', 'sar.read', 'sar.manage', 'report.read', 'export.create', 'approval.read', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'full', financial: 'reveal', security: 'masked', secret: 'hidden' },
   },
@@ -217,7 +228,7 @@ export const BUILT_IN_ROLES = {
       'trader.read', 'trader.search', 'trader.reveal', 'trader.note.write', 'trader.timeline.read', 'exchange.read', 'kyc.read', 'kyc.review',
       'kyc.submit', 'kyc.document.read', 'kyc.approve_high_risk', 'kyc.settings.manage', 'screening.read', 'screening.review',
       'screening.freeze.approve', 'screening.lists.manage', 'monitoring.read', 'monitoring.rules.manage', 'case.read', 'case.manage',
-      'withdrawal_limit.request', 'withdrawal_limit.approve', 'report.read', 'export.create', 'export.approve', 'approval.read',
+      'withdrawal_limit.request', 'withdrawal_limit.approve', 'withdrawal_limit.decrease', 'sar.read', 'sar.manage', 'sar.file', 'report.read', 'export.create', 'export.approve', 'approval.read',
       'approval.decide', 'ticket.read', 'ticket.attachment.read', 'consent.read',
     ],
     fieldPolicy: { public: 'full', contact: 'full', identity: 'full', financial: 'full', security: 'masked', secret: 'hidden' },

@@ -1,6 +1,10 @@
 // Table types of the database, for Kysely. One interface per table; snake_case as in SQL.
 import type { ColumnType, Generated } from 'kysely';
+import type { CasesTables } from './schema-cases.js';
 import type { KycTables } from './schema-kyc.js';
+import type { MonitoringTables } from './schema-monitoring.js';
+import type { SarTables } from './schema-sar.js';
+import type { WithdrawalLimitTables } from './schema-withdrawal-limits.js';
 import type { ScreeningTables } from './schema-screening.js';
 import type { ScreeningListsTables } from './schema-screening-lists.js';
 
@@ -405,7 +409,14 @@ export interface MarketingSegmentTable {
   updated_at: Timestamp;
 }
 
-export interface DB extends ScreeningListsTables, ScreeningTables, KycTables {
+export interface DB
+  extends ScreeningListsTables,
+    ScreeningTables,
+    KycTables,
+    MonitoringTables,
+    CasesTables,
+    SarTables,
+    WithdrawalLimitTables {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
   crypto_key: CryptoKeyTable;
