@@ -31,6 +31,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       detail text check (detail ~ '^[a-z0-9_]{1,40}$'),
       -- Per-trader sequence number from the exchange where it sends one (gaps and regressions are detectable).
       source_seq bigint,
+      -- Arrived after a newer event of the same trader (beyond the tolerance) or with a sequence that went back:
+      -- stored all the same (monitoring must see late events), flagged so the rules and the analyst know.
+      late boolean not null default false,
       payload_ct bytea not null
     );
     create index monitoring_event_trader_time on monitoring_event (trader_id, occurred_at);
@@ -38,9 +41,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index monitoring_event_counterparty on monitoring_event (counterparty_bidx) where counterparty_bidx is not null;
     grant select, insert on monitoring_event to bulwark_app;
     grant usage on sequence monitoring_event_seq_seq to bulwark_app;
+
+    -- Webhook signatures seen (SHA-256 of the signature): each signed request is accepted once (replay window).
+    create table monitoring_webhook_nonce (
+      signature_sha256 char(64) primary key,
+      received_at timestamptz not null
+    );
+    create index monitoring_webhook_nonce_time on monitoring_webhook_nonce (received_at);
+    grant select, insert, delete on monitoring_webhook_nonce to bulwark_app;
+
+    -- Idempotency keys of webhook requests: the same key with the same body gets the stored answer again (event
+    -- ids, statuses and reason codes only: no personal data), a different body is refused.
+    create table monitoring_idempotency (
+      key_sha256 char(64) primary key,
+      body_sha256 char(64) not null,
+      response text not null,
+      created_at timestamptz not null
+    );
+    create index monitoring_idempotency_time on monitoring_idempotency (created_at);
+    grant select, insert, delete on monitoring_idempotency to bulwark_app;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table monitoring_event`.execute(db);
+  await sql`drop table monitoring_idempotency, monitoring_webhook_nonce, monitoring_event`.execute(db);
 }

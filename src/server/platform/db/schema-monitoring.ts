@@ -20,11 +20,27 @@ export interface MonitoringEventTable {
   counterparty_bidx: Bytes | null;
   detail: string | null;
   source_seq: string | null;
+  late: Generated<boolean>;
   payload_ct: Bytes;
+}
+
+export interface MonitoringWebhookNonceTable {
+  signature_sha256: string;
+  received_at: Timestamp;
+}
+
+export interface MonitoringIdempotencyTable {
+  key_sha256: string;
+  body_sha256: string;
+  /** The stored EventBatchResult, as JSON text. */
+  response: string;
+  created_at: Timestamp;
 }
 
 // Rules part (16-10-00): tables are added below by the rules work.
 
 export interface MonitoringTables {
   monitoring_event: MonitoringEventTable;
+  monitoring_webhook_nonce: MonitoringWebhookNonceTable;
+  monitoring_idempotency: MonitoringIdempotencyTable;
 }

@@ -1,0 +1,105 @@
+// Storage of exchange events (monitoring_event) and of the webhook's replay nonces and idempotency answers. Pure
+// Kysely on the audited transaction handle; no decisions here (the service decides, this stores).
+import { sql, type Insertable } from 'kysely';
+import type { AuditedTx } from '../../../platform/audit/writer.js';
+import type { MonitoringEventTable } from '../../../platform/db/schema-monitoring.js';
+
+/** Rows per INSERT statement (16 columns: well under PostgreSQL's 65,535 parameters). */
+const INSERT_CHUNK = 1000;
+
+/** Bulwark trader ids of the given exchange account references (unknown ones are absent from the map). */
+export async function tradersByAccountRef(tx: AuditedTx, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!refs.length) return out;
+  const rows = await tx.selectFrom('trader').select(['id', 'account_ref']).where('account_ref', 'in', refs).execute();
+  for (const r of rows) out.set(r.account_ref, r.id);
+  return out;
+}
+
+/** The newest subject_key row of each trader (one query for a whole batch instead of one per trader). */
+export async function latestSubjectKeyRows(tx: AuditedTx, traderIds: readonly string[]): Promise<Map<string, { wrapped: Uint8Array | null }>> {
+  const out = new Map<string, { wrapped: Uint8Array | null }>();
+  if (!traderIds.length) return out;
+  const rows = await tx
+    .selectFrom('subject_key')
+    .select(['subject_id', 'wrapped'])
+    .distinctOn('subject_id')
+    .where('subject_id', 'in', traderIds)
+    .orderBy('subject_id')
+    .orderBy('version', 'desc')
+    .execute();
+  for (const r of rows) out.set(r.subject_id, { wrapped: r.wrapped });
+  return out;
+}
+
+/**
+ * Each trader's newest stored event (by the exchange's clock) and its sequence number: what a new event is compared
+ * with to call it late. One index probe per trader (monitoring_event_trader_time), however long the history.
+ */
+export async function newestPerTrader(tx: AuditedTx, traderIds: readonly string[]): Promise<Map<string, { occurredAt: number; seq: number | null }>> {
+  const out = new Map<string, { occurredAt: number; seq: number | null }>();
+  if (!traderIds.length) return out;
+  const ids = sql.join(traderIds.map((id) => sql`(${id}::uuid)`));
+  const r = await sql<{ trader_id: string; occurred_at: Date | string; source_seq: string | number | null }>`
+    select t.id as trader_id, e.occurred_at, e.source_seq
+    from (values ${ids}) as t(id)
+    cross join lateral (
+      select occurred_at, source_seq from monitoring_event where trader_id = t.id order by occurred_at desc limit 1
+    ) e`.execute(tx);
+  for (const row of r.rows) {
+    out.set(row.trader_id, { occurredAt: new Date(row.occurred_at).getTime(), seq: row.source_seq === null ? null : Number(row.source_seq) });
+  }
+  return out;
+}
+
+/** Inserts events; answers the ids actually inserted (a duplicate event id is skipped, not an error). */
+export async function insertEvents(tx: AuditedTx, rows: readonly Insertable<MonitoringEventTable>[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    const r = await tx
+      .insertInto('monitoring_event')
+      .values(chunk)
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .returning('event_id')
+      .execute();
+    for (const x of r) inserted.add(x.event_id);
+  }
+  return inserted;
+}
+
+/** Remembers a webhook signature; false when it was seen before (a replay). Expired ones are deleted. */
+export async function rememberSignature(tx: AuditedTx, sha256: string, now: Date, olderThan: Date): Promise<boolean> {
+  await tx.deleteFrom('monitoring_webhook_nonce').where('received_at', '<', olderThan).execute();
+  const r = await tx
+    .insertInto('monitoring_webhook_nonce')
+    .values({ signature_sha256: sha256, received_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('signature_sha256')
+    .executeTakeFirst();
+  return Boolean(r);
+}
+
+/** The stored answer of an idempotency key, if any. */
+export async function findIdempotent(tx: AuditedTx, keySha256: string): Promise<{ bodySha256: string; response: string } | undefined> {
+  const r = await tx.selectFrom('monitoring_idempotency').select(['body_sha256', 'response']).where('key_sha256', '=', keySha256).executeTakeFirst();
+  return r ? { bodySha256: r.body_sha256, response: r.response } : undefined;
+}
+
+/** Stores an idempotency key's answer; false when another request stored the key first. Expired keys are deleted. */
+export async function saveIdempotent(tx: AuditedTx, row: { keySha256: string; bodySha256: string; response: string; now: Date; olderThan: Date }): Promise<boolean> {
+  await tx.deleteFrom('monitoring_idempotency').where('created_at', '<', row.olderThan).execute();
+  const r = await tx
+    .insertInto('monitoring_idempotency')
+    .values({ key_sha256: row.keySha256, body_sha256: row.bodySha256, response: row.response, created_at: row.now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('key_sha256')
+    .executeTakeFirst();
+  return Boolean(r);
+}
+
+/** Count of stored events (tests, the CLI's summary): metadata only. */
+export async function countEvents(tx: AuditedTx): Promise<number> {
+  const r = await tx.selectFrom('monitoring_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
