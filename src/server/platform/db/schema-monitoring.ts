@@ -39,8 +39,41 @@ export interface MonitoringIdempotencyTable {
 
 // Rules part (16-10-00): tables are added below by the rules work.
 
+export interface MonitoringRuleTable {
+  id: string;
+  name: string;
+  status: 'draft' | 'active' | 'inactive';
+  active_version: number | null;
+  deactivation_approval_id: string | null;
+  /** null: installed with Bulwark (the default rule set). */
+  created_by: string | null;
+  created_at: Timestamp;
+  changed_at: Timestamp;
+}
+
+export interface MonitoringRuleVersionTable {
+  rule_id: string;
+  version: number;
+  state: 'draft' | 'pending_activation' | 'active' | 'retired';
+  /** jsonb: the validated RuleDefinition (not personal data). */
+  definition: ColumnType<unknown, string, string>;
+  source: string;
+  source_format: 'yaml' | 'json';
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  approval_id: string | null;
+  requested_by: string | null;
+  approved_by: string | null;
+  activated_at: Timestamp | null;
+  retired_at: Timestamp | null;
+}
+
+
 export interface MonitoringTables {
   monitoring_event: MonitoringEventTable;
+  monitoring_rule: MonitoringRuleTable;
+  monitoring_rule_version: MonitoringRuleVersionTable;
   monitoring_webhook_nonce: MonitoringWebhookNonceTable;
   monitoring_idempotency: MonitoringIdempotencyTable;
 }
