@@ -23,6 +23,8 @@ export const SECURITY_EVENT_KINDS = [
 ] as const;
 
 export const ExchangeBalance = z.object({ asset, available: decimal, locked: decimal });
+/** A daily withdrawal limit at the exchange, in units of the asset. */
+export const ExchangeWithdrawalLimit = z.object({ asset, dailyLimit: z.string().regex(/^\d{1,18}(\.\d{1,8})?$/) });
 export const ExchangeOrder = z.object({
   orderId: id,
   market: text,
@@ -83,6 +85,7 @@ export const ExchangeApiKey = z.object({
 });
 
 export type ExchangeBalance = z.infer<typeof ExchangeBalance>;
+export type ExchangeWithdrawalLimit = z.infer<typeof ExchangeWithdrawalLimit>;
 export type ExchangeOrder = z.infer<typeof ExchangeOrder>;
 export type ExchangeTrade = z.infer<typeof ExchangeTrade>;
 export type ExchangeTransfer = z.infer<typeof ExchangeTransfer>;
@@ -158,15 +161,10 @@ export const SECTION_ANSWERS = {
 export type SectionAnswer<S extends ExchangeSection> = z.infer<(typeof SECTION_ANSWERS)[S]>;
 export type AnySectionAnswer = SectionAnswer<ExchangeSection>;
 
-// Containment and four eyes. Reasons are checked by the service (so a missing one is refused and audited).
+// Containment. Reasons are checked by the service (so a missing one is refused and audited). Withdrawal-limit
+// changes have their own contracts (withdrawal-limits.ts).
 export const ContainmentRequest = z.object({ reason: z.string().max(1000).optional() });
 export const ContainmentResult = z.object({ ok: z.literal(true), status: z.string().optional() });
-export const WithdrawalLimitRequest = z.object({
-  asset,
-  dailyLimit: z.string().regex(/^\d{1,18}(\.\d{1,8})?$/, 'a non-negative decimal number'),
-  reason: z.string().max(1000).optional(),
-});
-export const WithdrawalLimitResult = z.object({ approvalId: z.string(), status: z.string(), summary: z.string() });
 
 // The connection to the exchange. The secret is write-only: no answer ever carries it.
 export const BREAKER_STATES = ['closed', 'open', 'half_open', 'isolated'] as const;

@@ -31,7 +31,7 @@ describe('exchange connector', () => {
     assert.deepEqual(
       [...CONNECTOR_METHODS],
       [
-        'balances', 'openOrders', 'recentTrades', 'deposits', 'withdrawals', 'securityEvents', 'securitySettings', 'apiKeys', 'antiPhishingCode',
+        'balances', 'openOrders', 'recentTrades', 'deposits', 'withdrawals', 'securityEvents', 'securitySettings', 'apiKeys', 'antiPhishingCode', 'dailyLimits',
         'freezeAccount', 'unfreezeAccount', 'revokeApiKey', 'endSessions', 'setWithdrawalLimit',
       ],
     );

@@ -14,6 +14,7 @@ import {
   ExchangeSecuritySettings,
   ExchangeTrade,
   ExchangeTransfer,
+  ExchangeWithdrawalLimit,
 } from '../../../contracts/exchange.js';
 
 export const READ_METHODS = [
@@ -26,9 +27,10 @@ export const READ_METHODS = [
   'securitySettings',
   'apiKeys',
   'antiPhishingCode',
+  'dailyLimits',
 ] as const;
 
-/** Containment only: each is audited with a reason; the withdrawal limit only runs from an approved four-eyes request. */
+/** Containment only: each is audited with a reason; the withdrawal limit is set by the withdrawal-limits module (an approved increase, or a decrease). */
 export const CONTAINMENT_METHODS = ['freezeAccount', 'unfreezeAccount', 'revokeApiKey', 'endSessions', 'setWithdrawalLimit'] as const;
 
 /** Every method of the connector. There is no method that places orders, trades, withdraws or moves funds. */
@@ -47,6 +49,7 @@ export const WIRE = {
   securitySettings: ExchangeSecuritySettings,
   apiKeys: z.object({ apiKeys: max(ExchangeApiKey) }),
   antiPhishingCode: z.object({ code: z.string().min(1).max(64).nullable() }),
+  dailyLimits: z.object({ limits: max(ExchangeWithdrawalLimit) }),
   freezeAccount: z.object({ frozen: z.literal(true) }),
   unfreezeAccount: z.object({ frozen: z.literal(false) }),
   revokeApiKey: z.object({ revoked: z.literal(true) }),
@@ -65,6 +68,8 @@ export interface Signatures {
   apiKeys(accountRef: string): Promise<ExchangeApiKey[]>;
   /** Class secret: only for stamping outgoing e-mail; stored encrypted, never shown to staff. */
   antiPhishingCode(accountRef: string): Promise<string | null>;
+  /** The account's daily withdrawal limit per asset, as the exchange enforces it now. */
+  dailyLimits(accountRef: string): Promise<ExchangeWithdrawalLimit[]>;
   freezeAccount(accountRef: string): Promise<void>;
   unfreezeAccount(accountRef: string): Promise<void>;
   revokeApiKey(accountRef: string, keyId: string): Promise<void>;
@@ -92,6 +97,7 @@ export const ROUTES: { readonly [M in ConnectorMethod]: { method: 'GET' | 'POST'
   securitySettings: { method: 'GET', path: '/v1/accounts/:ref/security-settings' },
   apiKeys: { method: 'GET', path: '/v1/accounts/:ref/api-keys' },
   antiPhishingCode: { method: 'GET', path: '/v1/accounts/:ref/anti-phishing-code' },
+  dailyLimits: { method: 'GET', path: '/v1/accounts/:ref/withdrawal-limits' },
   freezeAccount: { method: 'POST', path: '/v1/accounts/:ref/freeze' },
   unfreezeAccount: { method: 'POST', path: '/v1/accounts/:ref/unfreeze' },
   revokeApiKey: { method: 'POST', path: '/v1/accounts/:ref/api-keys/:keyId/revoke' },

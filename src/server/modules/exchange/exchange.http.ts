@@ -132,6 +132,7 @@ export function createHttpConnector(o: HttpConnectorOptions): { connector: Excha
     securitySettings: async (ref) => call('securitySettings', ref),
     apiKeys: async (ref) => (await call('apiKeys', ref)).apiKeys,
     antiPhishingCode: async (ref) => (await call('antiPhishingCode', ref)).code,
+    dailyLimits: async (ref) => (await call('dailyLimits', ref)).limits,
     freezeAccount: async (ref) => void (await call('freezeAccount', ref, { body: {} })),
     unfreezeAccount: async (ref) => void (await call('unfreezeAccount', ref, { body: {} })),
     revokeApiKey: async (ref, keyId) => void (await call('revokeApiKey', ref, { keyId, body: {} })),

@@ -1,4 +1,4 @@
-// /api/v1/traders/:id/exchange/* (read-only sections, containment, the withdrawal-limit request) and
+// /api/v1/traders/:id/exchange/* (read-only sections, containment) and
 // /api/v1/exchange/connection. Thin: validate, call one service function.
 import { z } from 'zod';
 import {
@@ -9,8 +9,6 @@ import {
   EXCHANGE_SECTIONS,
   SECTION_ANSWERS,
   SECTION_PATHS,
-  WithdrawalLimitRequest,
-  WithdrawalLimitResult,
 } from '../../../contracts/exchange.js';
 import type { Container } from '../../container.js';
 import type { TypedApp } from '../../platform/http/typed-app.js';
@@ -60,21 +58,6 @@ export function registerExchangeRoutes(t: TypedApp, c: Container): void {
     '/api/v1/traders/:id/exchange/api-keys/:keyId/revoke',
     { ...containment, schema: { tags, summary: 'Revoke one of the trader\'s API keys at the exchange', params: KeyParams, body: ContainmentRequest, response: { 200: ContainmentResult } } },
     async (req) => c.exchange.revokeApiKey(req.actor, memberOf(req), req.params.id, req.params.keyId, req.body.reason),
-  );
-
-  t.post(
-    '/api/v1/traders/:id/exchange/withdrawal-limit',
-    {
-      config: { permission: 'withdrawal_limit.request' },
-      schema: {
-        tags,
-        summary: 'Request a withdrawal-limit change: a four-eyes request; nothing changes at the exchange until another member approves it',
-        params: TraderParams,
-        body: WithdrawalLimitRequest,
-        response: { 201: WithdrawalLimitResult },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await c.exchange.requestWithdrawalLimit(req.actor, memberOf(req), req.params.id, req.body)),
   );
 
   t.get(

@@ -12,9 +12,9 @@
 //
 // Containment writes (freeze, unfreeze, revoke an API key, end sessions) are rare, need step-up and a reason,
 // and must be recorded with their real outcome, so they call the exchange inside their audited transaction.
-// The withdrawal limit is only set by an approved four-eyes request (kind `exchange.withdrawal_limit`).
+// Withdrawal limits are changed by the withdrawal-limits module (requests, four eyes, decreases), which reaches
+// the exchange through connectorIn() and maps failures with problemOf().
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type {
   AnySectionAnswer,
   ConnectionStatus,
@@ -36,7 +36,6 @@ import type { SubjectKey } from '../../platform/crypto/envelope.js';
 import type { Vault } from '../../platform/crypto/vault.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
-import type { ApprovalKind, ApprovalView } from '../approvals/approvals.service.js';
 import type { Member, TradersService } from '../traders/index.js';
 import { ExchangeError, type ExchangeConnector } from './exchange.connector.js';
 import {
@@ -57,14 +56,11 @@ export interface ExchangeDeps {
   vault: Vault;
   clock: Clock;
   traders: Pick<TradersService, 'openSection' | 'setAntiPhishingCode' | 'accountOf' | 'setStatus'>;
-  approvals: { requestIn(tx: AuditedTx, makerId: string, input: { kind: string; payload: unknown; reason: string }): Promise<ApprovalView> };
   /** http: only loopback hosts unless true (development and tests). */
   allowPlainHttp: boolean;
   /** Timeouts, retries and breaker settings (tests make them tiny). */
   http?: Partial<Omit<HttpConnectorOptions, 'baseUrl' | 'keyId' | 'secret'>>;
 }
-
-export const WITHDRAWAL_LIMIT_KIND = 'exchange.withdrawal_limit';
 
 /** What each section reads from the exchange, as stored in its snapshot (never the anti-phishing code). */
 interface Payloads {
@@ -143,7 +139,7 @@ const reasonError = () =>
   new AppError(ErrorCode.validation, 400, 'Give a reason (at least 5 characters)', { fieldErrors: [{ path: 'body.reason', message: 'at least 5 characters' }], denial: true });
 
 /** Maps a connector failure to the problem the API answers (never the exchange's own body). */
-function problemOf(err: unknown): unknown {
+export function problemOf(err: unknown): unknown {
   if (!(err instanceof ExchangeError)) return err;
   if (err.kind === 'not_found') return new AppError(ErrorCode.notFound, 404, 'The exchange does not know this account or API key');
   if (err.kind === 'unavailable') return new AppError(ErrorCode.exchangeUnavailable, 503, 'The exchange is unavailable; try again later', { headers: { 'retry-after': '30' } });
@@ -151,13 +147,6 @@ function problemOf(err: unknown): unknown {
 }
 
 const notConnected = () => new AppError(ErrorCode.exchangeNotConnected, 503, 'The exchange is not connected (an administrator sets the connection under Settings)');
-
-const WithdrawalLimitPayload = z.object({
-  traderId: z.uuid(),
-  asset: z.string().regex(/^[A-Z0-9]{2,12}$/),
-  dailyLimit: z.string().regex(/^\d{1,18}(\.\d{1,8})?$/),
-});
-type WithdrawalLimitPayload = z.infer<typeof WithdrawalLimitPayload>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -234,29 +223,12 @@ export function createExchangeService(d: ExchangeDeps) {
     });
   }
 
-  const withdrawalLimitKind: ApprovalKind<WithdrawalLimitPayload> = {
-    approvePermission: 'withdrawal_limit.approve',
-    parse(payload) {
-      const p = WithdrawalLimitPayload.safeParse(payload);
-      if (!p.success) throw new AppError(ErrorCode.validation, 400, 'Not a valid withdrawal-limit request');
-      return p.data;
-    },
-    // The checker must see what they approve: the asset and the new limit, for an opaque trader id (no name).
-    describe: (p) => `Set the daily ${p.asset} withdrawal limit of trader ${p.traderId} to ${p.dailyLimit} at the exchange`,
-    async execute(tx, p) {
-      const t = await d.traders.accountOf(tx, p.traderId);
-      if (!t) throw new AppError(ErrorCode.notFound, 404, 'No such trader');
-      const c = await requireConnector(tx);
-      try {
-        await c.setWithdrawalLimit(t.account_ref, { asset: p.asset, dailyLimit: p.dailyLimit });
-      } catch (err) {
-        throw problemOf(err);
-      }
-    },
-  };
-
   return {
-    withdrawalLimitKind,
+    /**
+     * The connector of the stored connection, inside the caller's audited transaction (503 when none is set): for
+     * the withdrawal-limits module, which reads limits outside transactions and sets them inside its decisions.
+     */
+    connectorIn: requireConnector,
 
     /** One exchange section of a trader as the member's roles let them see it (see the file comment for the steps). */
     async view<S extends ExchangeSection>(ctx: ActorContext, member: Member, traderId: string, section: S): Promise<SectionAnswer<S>> {
@@ -362,17 +334,6 @@ export function createExchangeService(d: ExchangeDeps) {
         if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(keyId)) throw new ExchangeError('not_found', 'not a key id');
         await c.revokeApiKey(ref, keyId);
       }),
-
-    /** Files a four-eyes request to change a withdrawal limit (nothing reaches the exchange until a checker approves). */
-    async requestWithdrawalLimit(ctx: ActorContext, member: Member, traderId: string, input: { asset: string; dailyLimit: string; reason?: string | undefined }) {
-      const why = input.reason?.trim();
-      return d.audited(ctx, { action: 'trader.exchange.withdrawal_limit.request', target: { type: 'trader', id: traderId }, reason: why || undefined }, async (tx) => {
-        const t = await d.traders.openSection(tx, member, traderId, 'balances');
-        if (!why || why.length < 5) throw reasonError();
-        const v = await d.approvals.requestIn(tx, member.id, { kind: WITHDRAWAL_LIMIT_KIND, payload: { traderId: t.id, asset: input.asset, dailyLimit: input.dailyLimit }, reason: why });
-        return { approvalId: v.id, status: v.status, summary: v.summary };
-      });
-    },
 
     /** The connection as anyone may see it: never the secret. Audited `exchange.connection.view`. */
     async connection(ctx: ActorContext): Promise<ConnectionStatus> {

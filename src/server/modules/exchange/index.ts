@@ -1,4 +1,5 @@
-// The exchange module's public face: the service, its approval kind, and the simulator for the CLI.
-export { createExchangeService, WITHDRAWAL_LIMIT_KIND, type ExchangeService } from './exchange.service.js';
+// The exchange module's public face: the service, the mapping of connector failures, and the simulator for the CLI.
+export { createExchangeService, problemOf, type ExchangeService } from './exchange.service.js';
+export { ExchangeError } from './exchange.connector.js';
 export { registerExchangeRoutes } from './exchange.routes.js';
 export { createSimulator, newSimulatorSecret, type Simulator } from './simulator.js';

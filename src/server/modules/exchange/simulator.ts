@@ -62,6 +62,8 @@ function prng(seed: string): () => number {
 }
 
 const ASSETS = ['BTC', 'ETH', 'USDT', 'USDC', 'SOL', 'EUR'];
+/** The exchange's default daily withdrawal limit per asset (an account without its own limit has these). */
+export const DEFAULT_LIMITS: Readonly<Record<string, string>> = { BTC: '2', ETH: '30', USDT: '50000', USDC: '50000', SOL: '500', EUR: '50000' };
 const MARKETS = ['BTC-EUR', 'ETH-EUR', 'SOL-USDT', 'ETH-BTC', 'BTC-USDT'];
 const COUNTRIES = ['DE', 'FR', 'NL', 'PT', 'GB', 'SG', 'BR'];
 // Data is dated back from a fixed anchor so it is the same on every run.
@@ -263,6 +265,8 @@ export function createSimulator(o: SimulatorOptions): Simulator {
     return { apiKeys: o.leakApiSecrets ? keys.map((k) => ({ ...k, secret: `sk_live_${createHash('sha256').update(k.keyId).digest('hex')}` })) : keys };
   });
   route('antiPhishingCode', (ref) => ({ code: data(ref).antiPhishingCode }));
+  // Every asset has a daily limit: the account's own where the back office set one, else the exchange's default.
+  route('dailyLimits', (ref) => ({ limits: ASSETS.map((asset) => ({ asset, dailyLimit: state(ref).limits.get(asset) ?? DEFAULT_LIMITS[asset]! })) }));
   route('freezeAccount', (ref) => {
     const s = state(ref);
     if (!s.frozen) addEvent(ref, 'account.frozen', 'frozen by the back office');
