@@ -1,0 +1,111 @@
+// Alert rows: pure Kysely over an audited transaction. Explanations and reasons arrive already encrypted.
+import { type Insertable, type Updateable } from 'kysely';
+import type { AuditedTx } from '../../platform/audit/writer.js';
+import type { MonitoringAlertTable } from '../../platform/db/schema-cases.js';
+
+export type AlertRow = NonNullable<Awaited<ReturnType<typeof findAlert>>>;
+
+function alertQuery(tx: AuditedTx) {
+  return tx
+    .selectFrom('monitoring_alert as a')
+    .innerJoin('trader as t', 't.id', 'a.trader_id')
+    .leftJoin('aml_case as c', 'c.id', 'a.case_id')
+    .leftJoin('staff as s', 's.id', 'a.closed_by')
+    .selectAll('a')
+    .select(['t.account_ref', 'c.reference as case_reference', 's.display_name as closed_by_name']);
+}
+
+/** One alert with its trader's account reference and its case's reference. */
+export async function findAlert(tx: AuditedTx, id: string, opts: { lock?: boolean } = {}) {
+  if (opts.lock) await tx.selectFrom('monitoring_alert').select('id').where('id', '=', id).forUpdate().execute();
+  return alertQuery(tx).where('a.id', '=', id).executeTakeFirst();
+}
+
+export interface AlertFilter {
+  status?: MonitoringAlertTable['status'] | undefined;
+  severity?: MonitoringAlertTable['severity'] | undefined;
+  ruleId?: string | undefined;
+  traderId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Keyset: strictly older than (detectedAt, id). */
+  after?: { at: Date; id: string } | undefined;
+  limit: number;
+}
+
+/** The queue, newest detection first (keyset on detected_at, id). */
+export async function listAlerts(tx: AuditedTx, f: AlertFilter) {
+  let q = alertQuery(tx);
+  if (f.status) q = q.where('a.status', '=', f.status);
+  if (f.severity) q = q.where('a.severity', '=', f.severity);
+  if (f.ruleId) q = q.where('a.rule_id', '=', f.ruleId);
+  if (f.traderId) q = q.where('a.trader_id', '=', f.traderId);
+  if (f.from) q = q.where('a.detected_at', '>=', f.from);
+  if (f.to) q = q.where('a.detected_at', '<', f.to);
+  if (f.after) {
+    const a = f.after;
+    q = q.where((eb) => eb.or([eb('a.detected_at', '<', a.at), eb.and([eb('a.detected_at', '=', a.at), eb('a.id', '<', a.id)])]));
+  }
+  return q.orderBy('a.detected_at', 'desc').orderBy('a.id', 'desc').limit(f.limit).execute();
+}
+
+/** Open alerts holding any of these dedup keys, locked (the sink absorbs hits into them). */
+export async function openAlertsByDedupKey(tx: AuditedTx, keys: readonly string[]) {
+  if (!keys.length) return [];
+  return tx
+    .selectFrom('monitoring_alert')
+    .select(['id', 'dedup_key', 'event_ids'])
+    .where('status', '=', 'open')
+    .where('dedup_key', 'in', keys)
+    .forUpdate()
+    .execute();
+}
+
+/** Inserts new alerts in one statement; an open alert with the same dedup key (a concurrent batch) wins: not inserted. */
+export async function insertAlerts(tx: AuditedTx, rows: Insertable<MonitoringAlertTable>[]): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const out = await tx
+    .insertInto('monitoring_alert')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedup_key').where('status', '=', 'open').doNothing())
+    .returning('id')
+    .execute();
+  return new Set(out.map((r) => r.id));
+}
+
+/** Sets an open alert's event ids (the caller merged the absorbed hit's ids in). */
+export async function setAlertEvents(tx: AuditedTx, id: string, eventIds: string[], now: Date): Promise<void> {
+  await tx.updateTable('monitoring_alert').set({ event_ids: eventIds, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function updateAlert(tx: AuditedTx, id: string, set: Updateable<MonitoringAlertTable>): Promise<void> {
+  await tx.updateTable('monitoring_alert').set(set).where('id', '=', id).execute();
+}
+
+/** The stored events among these ids (the events behind an alert), oldest first. */
+export async function eventsByIds(tx: AuditedTx, traderId: string, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return tx
+    .selectFrom('monitoring_event')
+    .select(['event_id', 'trader_id', 'type', 'occurred_at', 'asset', 'amount', 'amount_usd', 'country', 'detail', 'payload_ct'])
+    .where('event_id', 'in', ids)
+    // An alert names events of its own trader only; the filter keeps it so even if ids were forged into it.
+    .where('trader_id', '=', traderId)
+    .orderBy('occurred_at')
+    .orderBy('seq')
+    .execute();
+}
+
+/** A trader's alerts, newest first (their timeline and the profile's panel). */
+export async function alertsOfTrader(tx: AuditedTx, traderId: string, before: Date, limit: number) {
+  return alertQuery(tx).where('a.trader_id', '=', traderId).where('a.detected_at', '<=', before).orderBy('a.detected_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();
+}
+
+/** Counts by status and severity (CLI; no personal data). */
+export async function countAlerts(tx: AuditedTx) {
+  return tx
+    .selectFrom('monitoring_alert')
+    .select(['status', 'severity', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(['status', 'severity'])
+    .execute();
+}
