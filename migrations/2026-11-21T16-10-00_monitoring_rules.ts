@@ -146,8 +146,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- null: installed with Bulwark (the default set), not written by a member.
       created_by uuid references staff (id),
       created_at timestamptz not null,
-      -- Bumped by every change of what evaluates live: processes reload their rules when it moves.
-      changed_at timestamptz not null
+      changed_at timestamptz not null,
+      -- Incremented by every change of what evaluates live: each process compares the sum to reload its rules.
+      revision integer not null default 0
     );
     grant select, insert, update on monitoring_rule to bulwark_app;
 

@@ -42,6 +42,7 @@ import type { ActorContext } from '../../platform/http/request-context.js';
 import { isUuid } from '../../platform/ids.js';
 import type { ApprovalKind, ApprovalView } from '../approvals/approvals.service.js';
 import type { ScreeningFacts, ScreeningForKyc } from '../screening/model.js';
+import type { JurisdictionLookup } from '../monitoring/model.js';
 import type { Member, TradersService } from '../traders/index.js';
 import { checkDocument, MAX_DOCUMENTS_PER_CASE, renderWatermarked, type CheckedDocument } from './kyc.documents.js';
 import * as repo from './kyc.repository.js';
@@ -727,6 +728,23 @@ export function createKycService(d: KycDeps) {
     },
 
     settingsRelaxKind,
+
+    /**
+     * The jurisdiction lists in force as a lookup (transaction monitoring's rules), read in the caller's transaction;
+     * the sets are rebuilt only when the settings version changes (a change applies to the next evaluated batch).
+     */
+    jurisdictionLookupIn: (() => {
+      let cached: { version: number; lookup: JurisdictionLookup } | undefined;
+      return async (tx: AuditedTx): Promise<JurisdictionLookup> => {
+        const { settings, version } = await settingsIn(tx);
+        if (cached?.version !== version) {
+          const blocked = new Set(settings.blockedCountries);
+          const high = new Set(settings.highRiskCountries);
+          cached = { version, lookup: (c) => (blocked.has(c) ? 'blocked' : high.has(c) ? 'high_risk' : null) };
+        }
+        return cached.lookup;
+      };
+    })(),
 
     /**
      * Changes the settings (a new version: who, why); audited `kyc.settings_update` naming the lists that changed.

@@ -49,6 +49,7 @@ export interface MonitoringRuleTable {
   created_by: string | null;
   created_at: Timestamp;
   changed_at: Timestamp;
+  revision: Generated<number>;
 }
 
 export interface MonitoringRuleVersionTable {
@@ -68,7 +69,6 @@ export interface MonitoringRuleVersionTable {
   activated_at: Timestamp | null;
   retired_at: Timestamp | null;
 }
-
 
 export interface MonitoringTables {
   monitoring_event: MonitoringEventTable;

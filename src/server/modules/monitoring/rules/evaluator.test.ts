@@ -185,11 +185,17 @@ describe('baseline deviation', () => {
 
 describe('late, out-of-order and duplicate events', () => {
   const r = rule({ type: 'structuring', thresholdUsd: 10_000, band: 0.1, minCount: 3, window: '24h' });
-  it('an event seen twice is evaluated once', () => {
-    const e = new RuleEvaluator([rule({ type: 'threshold', minAmountUsd: 1 })], deps);
+  it('an event seen twice is held once (not counted twice) and its hits come again with the same dedup key', () => {
+    const e = new RuleEvaluator([rule({ type: 'velocity', window: '1h', minCount: 2 })], deps);
     const x = ev('deposit', T0, 5);
-    assert.equal(e.evaluate(x).length, 1);
-    assert.equal(e.evaluate({ ...x }).length, 0);
+    assert.equal(e.evaluate(x).length, 0);
+    assert.equal(e.evaluate({ ...x }).length, 0, 'a redelivered event does not make a count of two');
+    assert.equal(e.size().events, 1);
+    const y = ev('deposit', T0 + 1, 5);
+    const first = e.evaluate(y);
+    const again = e.evaluate({ ...y });
+    assert.equal(first.length, 1);
+    assert.deepEqual(again.map((h) => h.dedupKey), first.map((h) => h.dedupKey));
   });
   it('a late event completing a pattern fires at the event that completes it, as in time order', () => {
     const a = ev('deposit', T0, 9_500);

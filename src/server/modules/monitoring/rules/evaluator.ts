@@ -2,7 +2,7 @@
 // the backtest run this same code, so a backtest predicts what the live rule does.
 //
 // Per trader it keeps (TraderState): the trader's events within the longest window of the rules (ordered by
-// occurredAt then eventId; a late event is inserted in order; a duplicate eventId is ignored), per event type the
+// occurredAt then eventId; a late event is inserted in order; an eventId is held once), per event type the
 // newest activity older than that window (dormancy), per UTC day and type the count and USD sum (baselines), and
 // the recent hits of the parts of all/any combinations. States live in an LRU bounded by trader count and by
 // buffered events (memory); an evicted trader is warmed again from the database by the caller.
@@ -208,7 +208,7 @@ export class RuleEvaluator {
     this.evict(traderId);
   }
 
-  /** Evaluates one event against every rule; returns the hits (an event seen before returns none). */
+  /** Evaluates one event against every rule; returns the hits. */
   evaluate(e: MonitoringEvent): RuleHit[] {
     let st = this.states.get(e.traderId);
     if (st) {
@@ -219,8 +219,11 @@ export class RuleEvaluator {
       st = this.fresh();
       this.states.set(e.traderId, st);
     }
-    if (st.ids.has(e.eventId)) return [];
-    const i = this.insert(st, e);
+    // Held once per eventId. Seen again (ingestion passes only events it stored, so this is a batch redelivered
+    // after its transaction rolled back), it is evaluated again without being counted twice: the hits that were
+    // rolled back with it are raised again, and the alert sink absorbs any repeat by its dedup key.
+    const i = st.ids.has(e.eventId) ? st.events.findIndex((x) => x.eventId === e.eventId) : this.insert(st, e);
+    if (i < 0) return [];
     const hits: RuleHit[] = [];
     for (const rule of this.rules) {
       const def = rule.definition;
