@@ -109,7 +109,7 @@ export async function startNatsIngestor(ingest: Pick<IngestService, 'ingest' | '
       if (unreadable.length) {
         // Recorded before it is dropped: a terminated message leaves its trace in the audit log.
         await ingest.recordUnreadable(ctx, unreadable.length, 'unreadable');
-        for (const m of unreadable) m.term('unreadable');
+        for (const m of unreadable) m.term();
         stats.terminated += unreadable.length;
       }
       if (!readable.length) return;
@@ -118,7 +118,7 @@ export async function startNatsIngestor(ingest: Pick<IngestService, 'ingest' | '
       r.results.forEach((res, i) => {
         const m = readable[i]!.msg;
         if (res.status === 'rejected') {
-          m.term(res.reason ?? 'rejected');
+          m.term();
           stats.terminated++;
         } else {
           m.ack();
