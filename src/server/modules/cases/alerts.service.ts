@@ -25,8 +25,7 @@ import {
   type EscalateRequest,
 } from '../../../contracts/cases.js';
 import { ErrorCode } from '../../../contracts/errors.js';
-import { maskIp, maskLast4 } from '../../platform/authz/masks.js';
-import type { ClassPolicy } from '../../platform/authz/field-policy.js';
+import { shownAs, type ClassPolicy } from '../../platform/authz/field-policy.js';
 import type { Audited, AuditedTx } from '../../platform/audit/writer.js';
 import type { Clock } from '../../platform/clock.js';
 import { isCryptoError, type SubjectKey } from '../../platform/crypto/index.js';
@@ -38,6 +37,7 @@ import type { AlertSink, RuleHit } from '../monitoring/model.js';
 import type { RolesService } from '../roles/index.js';
 import { sectionsFor, type Member, type TradersService } from '../traders/index.js';
 import * as repo from './alerts.repository.js';
+import { ALERT_EVENT_FIELDS } from './cases.fields.js';
 import { decodeCursor, encodeCursor, requireReason, type CasesService } from './cases.service.js';
 
 export interface AlertsDeps {
@@ -81,12 +81,12 @@ export function createAlertsService(d: AlertsDeps) {
   const read: Audited = d.auditedRead ?? d.audited;
 
   /** Per-call cache of subject keys; null once a trader was erased. */
-  function keyCache(tx: AuditedTx, create: boolean) {
+  function keyCache(tx: AuditedTx) {
     const keys = new Map<string, Promise<SubjectKey | null>>();
     return (traderId: string) => {
       let k = keys.get(traderId);
       if (!k) {
-        k = d.vault.subjectKey(tx, traderId, { create }).catch((err: unknown) => {
+        k = d.vault.subjectKey(tx, traderId, { create: false }).catch((err: unknown) => {
           if (isCryptoError(err, 'key_destroyed')) return null;
           throw err;
         });
@@ -133,16 +133,19 @@ export function createAlertsService(d: AlertsDeps) {
     const row = await repo.findAlert(tx, id.toLowerCase(), opts);
     if (!row) throw notFound();
     const t = await d.traders.openSection(tx, member, row.trader_id, 'risk');
-    const key = await keyCache(tx, false)(row.trader_id);
+    const key = await keyCache(tx)(row.trader_id);
     return { row, t, key };
   }
 
-  /** One value per its class's visibility: full, masked (with a mask) or left out. */
-  function shown(value: string | null, visibility: string, mask: (v: string) => string, name: string, masked: string[]): string | null {
-    if (value === null || visibility === 'hidden') return null;
-    if (visibility === 'full') return value;
+  /** One identifying part of an event as the member's field policy shows it: full, masked, or left out. */
+  function shown(name: 'counterparty' | 'txHash' | 'ip', value: string | null, policy: ClassPolicy, masked: string[]): string | null {
+    if (value === null) return null;
+    const spec = ALERT_EVENT_FIELDS[name];
+    const s = shownAs(spec, policy);
+    if (s === 'hidden') return null;
+    if (s === 'full') return value;
     masked.push(name);
-    return mask(value);
+    return String(spec.mask!(value));
   }
 
   /** The events behind an alert, their identifying parts decrypted and shown per the member's policy. */
@@ -165,9 +168,9 @@ export function createAlertsService(d: AlertsDeps) {
         return null;
       };
       const masked: string[] = [];
-      const counterparty = shown(str('counterparty', 'address'), policy.financial, maskLast4, 'counterparty', masked);
-      const txHash = shown(str('txHash', 'tx_hash'), policy.financial, maskLast4, 'txHash', masked);
-      const ip = shown(str('ip'), policy.security, maskIp, 'ip', masked);
+      const counterparty = shown('counterparty', str('counterparty', 'address'), policy, masked);
+      const txHash = shown('txHash', str('txHash', 'tx_hash'), policy, masked);
+      const ip = shown('ip', str('ip'), policy, masked);
       if (counterparty !== null) fields.add(`event.counterparty${masked.includes('counterparty') ? '.masked' : ''}`);
       if (txHash !== null) fields.add(`event.tx_hash${masked.includes('txHash') ? '.masked' : ''}`);
       if (ip !== null) fields.add(`event.ip${masked.includes('ip') ? '.masked' : ''}`);
@@ -238,11 +241,19 @@ export function createAlertsService(d: AlertsDeps) {
         }
       };
       await absorbInto(await repo.openAlertsByDedupKey(tx, [...byKey.keys()]), byKey);
-      const keyOf = keyCache(tx, true);
+      // One query for the keys of every trader in the batch; a trader without a key yet gets one created.
+      const traderIds = [...new Set([...byKey.values()].map((g) => g.hit.traderId))];
+      const keyRows = await repo.latestSubjectKeyRows(tx, traderIds);
+      const keys = new Map<string, SubjectKey | null>();
+      for (const id of traderIds) {
+        const row = keyRows.get(id);
+        if (row && !row.wrapped) keys.set(id, null);
+        else keys.set(id, row ? await d.vault.subjectKeyFromRow(id, row) : await d.vault.subjectKey(tx, id, { create: true }));
+      }
       const rows: Parameters<typeof repo.insertAlerts>[1] = [];
       const pending = new Map<string, { eventIds: string[] }>();
       for (const { hit, eventIds } of byKey.values()) {
-        const key = await keyOf(hit.traderId);
+        const key = keys.get(hit.traderId) ?? null;
         // An erased trader has no key to hold an explanation; there is no one left to investigate.
         if (!key) continue;
         const id = randomUUID();
@@ -298,7 +309,7 @@ export function createAlertsService(d: AlertsDeps) {
           limit: q.limit + 1,
         });
         const page = rows.slice(0, q.limit);
-        const keyOf = keyCache(tx, false);
+        const keyOf = keyCache(tx);
         const alerts: AlertSummary[] = [];
         for (const r of page) alerts.push(summary(r, explanationOf(await keyOf(r.trader_id), r)));
         const last = page.at(-1);
@@ -310,7 +321,7 @@ export function createAlertsService(d: AlertsDeps) {
     async ofTrader(ctx: ActorContext, member: Member, traderId: string): Promise<AlertSummary[]> {
       return read(ctx, { action: 'monitoring.trader_alerts', target: { type: 'trader', id: traderId }, fields: ['alert.explanation'] }, async (tx) => {
         const t = await d.traders.openSection(tx, member, traderId, 'risk');
-        const key = await keyCache(tx, false)(t.id);
+        const key = await keyCache(tx)(t.id);
         return (await repo.alertsOfTrader(tx, t.id, new Date(now().getTime() + 1000), 100)).map((r) => summary(r, explanationOf(key, r)));
       });
     },
