@@ -38,7 +38,16 @@ type Action = 'approve' | 'reject' | 'retry';
 
 export function WithdrawalLimitTable({ requests, me, canDecide, showTrader = true }: { requests: WithdrawalLimitRequestView[]; me: string; canDecide: boolean; showTrader?: boolean }) {
   const [acting, setActing] = useState<{ request: WithdrawalLimitRequestView; action: Action } | null>(null);
-  if (requests.length === 0) return <p className="empty-state">No requests.</p>;
+  // The dialog outlives its row: once decided, a request leaves the pending list while its result is still shown.
+  const dialog = acting ? <DecisionDialog key={`${acting.request.id}/${acting.action}`} {...acting} onClose={() => setActing(null)} /> : null;
+  if (requests.length === 0) {
+    return (
+      <>
+        <p className="empty-state">No requests.</p>
+        {dialog}
+      </>
+    );
+  }
   return (
     <>
       <div className="table-scroll">
@@ -125,7 +134,7 @@ export function WithdrawalLimitTable({ requests, me, canDecide, showTrader = tru
           </tbody>
         </table>
       </div>
-      {acting ? <DecisionDialog key={`${acting.request.id}/${acting.action}`} {...acting} onClose={() => setActing(null)} /> : null}
+      {dialog}
     </>
   );
 }
