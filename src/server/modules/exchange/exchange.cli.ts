@@ -3,9 +3,11 @@
 // standard input or from a file (--secret-file).
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../../config/config.js';
 import type { Container } from '../../container.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
 import { createSimulator, newSimulatorSecret } from './simulator.js';
+import { emitWebhook, publishNats, SCENARIOS, scenarioEvents, type Scenario } from './simulator-events.js';
 
 export interface ExchangeCliDeps {
   withContainer<T>(opts: object, fn: (c: Container) => Promise<T>): Promise<T>;
@@ -14,6 +16,7 @@ export interface ExchangeCliDeps {
 }
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const ACCOUNT_REF = /^[A-Za-z0-9._:-]{1,64}$/;
 
 function readSecretFile(file: string, fail: ExchangeCliDeps['fail']): string {
   try {
@@ -106,5 +109,49 @@ export function registerExchangeCommands(program: Command, d: ExchangeCliDeps): 
       const stop = () => void sim.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+    });
+
+  exchange
+    .command('events')
+    .description("emit a scenario of the trading engine's events for an account to Bulwark (the signed webhook or NATS JetStream)")
+    .requiredOption('--scenario <name>', `one of ${SCENARIOS.join(', ')}`)
+    .requiredOption('--account <ref>', "the exchange account reference (a trader's account_ref)")
+    .option('--via <path>', 'webhook or nats', 'webhook')
+    .option('--url <url>', "Bulwark's base URL for the webhook (default PUBLIC_URL)")
+    .option('--secret-file <file>', 'the webhook secret (mode 600); default EXCHANGE_WEBHOOK_SECRET')
+    .option('--nats-url <url>', 'the NATS server (default NATS_URL)')
+    .option('--count <n>', 'events of the normal scenario', (v) => Number(v), 20)
+    .option('--threshold <usd>', 'the threshold the structuring and large scenarios play around', (v) => Number(v), 10_000)
+    .option('--address <wallet>', 'the counterparty of sanctioned_counterparty (default: from the OFAC list in ../shared/data)')
+    .option('--country <cc>', 'the country of high_risk_country', 'VE')
+    .action(async (o: { scenario: string; account: string; via: string; url?: string; secretFile?: string; natsUrl?: string; count: number; threshold: number; address?: string; country: string }) => {
+      const scenario = SCENARIOS.find((s) => s === o.scenario) as Scenario | undefined;
+      if (!scenario) d.fail(`--scenario: one of ${SCENARIOS.join(', ')}`);
+      if (!ACCOUNT_REF.test(o.account)) d.fail('--account: 1 to 64 letters, digits and . _ : -');
+      if (o.via !== 'webhook' && o.via !== 'nats') d.fail('--via: webhook or nats');
+      if (!Number.isInteger(o.count) || o.count < 1 || o.count > 100_000) d.fail('--count: 1 to 100000');
+      if (!Number.isFinite(o.threshold) || o.threshold <= 0) d.fail('--threshold: a positive number of USD');
+      if (!/^[A-Z]{2}$/.test(o.country)) d.fail('--country: ISO 3166-1 alpha-2, upper case');
+      let cfg: Config;
+      try {
+        cfg = loadConfig();
+      } catch (err) {
+        if (err instanceof ConfigError) d.fail(err.message);
+        throw err;
+      }
+      const events = scenarioEvents(scenario!, o.account, { count: o.count, thresholdUsd: o.threshold, country: o.country, ...(o.address ? { sanctionedAddress: o.address } : {}) });
+      if (o.via === 'nats') {
+        const url = o.natsUrl ?? cfg.natsUrl;
+        if (!url) d.fail('--nats-url or NATS_URL is required for --via nats');
+        const r = await publishNats(url, events);
+        process.stdout.write(`${scenario}: ${r.published} event(s) published to NATS${r.duplicates ? ` (${r.duplicates} duplicate(s) dropped by the stream)` : ''}\n`);
+        return;
+      }
+      const secret = o.secretFile ? readSecretFile(o.secretFile, d.fail) : cfg.exchangeWebhookSecret;
+      if (!secret) d.fail('--secret-file or EXCHANGE_WEBHOOK_SECRET is required for --via webhook');
+      const r = await emitWebhook(o.url ?? cfg.publicUrl, secret, events);
+      process.stdout.write(`${scenario}: ${r.stored} stored, ${r.duplicate} duplicate, ${r.rejected} rejected, ${r.late} late\n`);
+      for (const x of r.results.filter((x) => x.status === 'rejected')) process.stdout.write(`  rejected ${x.eventId ?? '(no id)'}: ${x.reason}${x.detail ? ` (${x.detail})` : ''}\n`);
+      if (r.rejected) process.exitCode = 1;
     });
 }

@@ -67,7 +67,7 @@ describe('kill -9 during NATS ingestion', () => {
 
     // First child: killed as soon as some, but not all, batches have been acknowledged.
     const first = await startChild(e.env, true);
-    let ackedAtKill = 0;
+    let ackedAtKill: number;
     for (;;) {
       const i = await info();
       const acked = i?.ack_floor.stream_seq ?? 0;
