@@ -76,9 +76,10 @@ export type TraderWithdrawalLimits = z.infer<typeof TraderWithdrawalLimits>;
 
 /**
  * The exchange's signed request on a trader's behalf (POST /api/v1/exchange/inbound/withdrawal-limit-requests).
- * `requestId` is the exchange's own id: the idempotency key (the same id answers the same request again).
+ * `requestId` is the exchange's own id: the idempotency key (the same id answers the same request again). Strict:
+ * the signature does not cover the path, so a body signed for another inbound endpoint must not parse here.
  */
-export const InboundWithdrawalLimitRequest = z.object({
+export const InboundWithdrawalLimitRequest = z.strictObject({
   requestId: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'the exchange request id'),
   accountRef: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
   asset,
