@@ -70,6 +70,11 @@ const iso = (v: Date | string) => new Date(v).toISOString();
 /** The case priority an escalated alert starts with. */
 const PRIORITY_OF: Record<RuleHit['severity'], CasePriority> = { low: 'low', medium: 'normal', high: 'high', critical: 'urgent' };
 
+/** 9500.000000000000000000 → 9500 (numeric(38, 18) reads back with every decimal). */
+export function trimDecimal(v: string): string {
+  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
+}
+
 /** Merges event ids, keeping the first occurrence's order. */
 function mergeIds(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])];
@@ -179,7 +184,7 @@ export function createAlertsService(d: AlertsDeps) {
         type: e.type,
         occurredAt: iso(e.occurred_at),
         asset: e.asset,
-        amount: e.amount,
+        amount: e.amount === null ? null : trimDecimal(e.amount),
         amountUsd: e.amount_usd,
         country: e.country,
         detail: e.detail,

@@ -142,7 +142,7 @@ export async function linkLabels(tx: AuditedTx, links: { kind: string; ref: stri
   const events = of('event');
   if (events.length) {
     for (const r of await tx.selectFrom('monitoring_event').select(['event_id', 'type', 'asset', 'amount', 'amount_usd', 'occurred_at']).where('event_id', 'in', events).execute()) {
-      const amount = r.amount !== null ? ` ${r.amount} ${r.asset ?? ''}`.trimEnd() : '';
+      const amount = r.amount !== null ? ` ${r.amount.includes('.') ? r.amount.replace(/\.?0+$/, '') : r.amount} ${r.asset ?? ''}`.trimEnd() : '';
       out.set(`event:${r.event_id}`, `${r.type}${amount}${r.amount_usd !== null ? ` (≈ ${Math.round(r.amount_usd)} USD)` : ''}, ${new Date(r.occurred_at).toISOString().slice(0, 16).replace('T', ' ')}`);
     }
   }

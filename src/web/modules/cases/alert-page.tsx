@@ -134,6 +134,7 @@ export function AlertPage() {
           <h2 id="alert-triage-title" className="panel-title">
             Triage
           </h2>
+          <h3 className="subsection-title">Close: nothing to investigate</h3>
           <form
             className="form"
             aria-label="Close the alert"
@@ -153,6 +154,7 @@ export function AlertPage() {
               </button>
             </div>
           </form>
+          <h3 className="subsection-title">Escalate: investigate in a case</h3>
           <form
             className="form"
             aria-label="Escalate to a new case"

@@ -270,7 +270,7 @@ function Links({ v, act }: { v: CaseView; act: ReturnType<typeof useCaseActions>
       </div>
       {v.can.manage ? (
         <form
-          className="form form-inline"
+          className="form"
           aria-label="Link a record"
           onSubmit={(e) => {
             e.preventDefault();
