@@ -78,10 +78,16 @@ class Writer {
         if (line) lines.push(line);
         let rest = word;
         while (font.widthOfTextAtSize(rest, size) > width) {
-          let cut = rest.length - 1;
-          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-          lines.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
+          // The longest prefix that fits, by bisection (a 30,000-character "word" must not cost quadratic time).
+          let lo = 1;
+          let hi = rest.length - 1;
+          while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (font.widthOfTextAtSize(rest.slice(0, mid), size) <= width) lo = mid;
+            else hi = mid - 1;
+          }
+          lines.push(rest.slice(0, lo));
+          rest = rest.slice(lo);
         }
         line = rest;
       }
