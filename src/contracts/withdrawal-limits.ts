@@ -91,3 +91,4 @@ export type InboundWithdrawalLimitRequest = z.infer<typeof InboundWithdrawalLimi
 
 /** The same answer for the first delivery and every redelivery of one request id. */
 export const InboundWithdrawalLimitAnswer = z.object({ id: z.string(), status: WithdrawalLimitStatus });
+export type InboundWithdrawalLimitAnswer = z.infer<typeof InboundWithdrawalLimitAnswer>;

@@ -1,10 +1,15 @@
 // `bulwark withdrawal-limits list [--status S] [--limit N] [--json]`: recent withdrawal-limit requests for an
 // operator — ids, state, asset and amounts only. No reasons, names or account references: nothing personal is
 // decrypted, and the read is audited as the CLI's own `withdrawal_limit.list`.
+// `bulwark withdrawal-limits trader-request --account REF --asset A --limit L --reason TEXT`: plays the exchange
+// sending a trader's request (signed with EXCHANGE_WEBHOOK_SECRET) to a running Bulwark, for demos.
+import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
-import { WITHDRAWAL_LIMIT_STATUSES, type WithdrawalLimitStatus } from '../../../contracts/withdrawal-limits.js';
+import { InboundWithdrawalLimitRequest, WITHDRAWAL_LIMIT_STATUSES, type WithdrawalLimitStatus } from '../../../contracts/withdrawal-limits.js';
+import { ConfigError, loadConfig } from '../../config/config.js';
 import type { Container } from '../../container.js';
 import type { ActorContext } from '../../platform/http/request-context.js';
+import { sendTraderLimitRequest } from './withdrawal-limits.sender.js';
 
 export interface WithdrawalLimitsCliDeps {
   withContainer<T>(opts: object, fn: (c: Container) => Promise<T>): Promise<T>;
@@ -56,5 +61,30 @@ export function registerWithdrawalLimitsCommands(program: Command, d: Withdrawal
         }
         if (!o.json) process.stderr.write(`${rows.length} request(s)\n`);
       });
+    });
+
+  wl.command('trader-request')
+    .description("send a trader's request for a higher limit as the exchange would (signed with EXCHANGE_WEBHOOK_SECRET) to a running Bulwark")
+    .requiredOption('--account <ref>', "the trader's account reference at the exchange")
+    .requiredOption('--asset <code>', 'the asset, e.g. BTC')
+    .requiredOption('--limit <amount>', 'the daily limit asked for')
+    .requiredOption('--reason <text>', "the trader's reason (at least 5 characters)")
+    .option('--request-id <id>', "the exchange's request id (default: a new one; the same id is answered the same)")
+    .option('--url <url>', "Bulwark's base URL (default PUBLIC_URL)")
+    .action(async (o: { account: string; asset: string; limit: string; reason: string; requestId?: string; url?: string }) => {
+      const cfg = (() => {
+        try {
+          return loadConfig();
+        } catch (err) {
+          if (err instanceof ConfigError) throw new Error(err.message, { cause: err });
+          throw err;
+        }
+      })();
+      if (!cfg.exchangeWebhookSecret) throw new Error('EXCHANGE_WEBHOOK_SECRET is not set');
+      const requestId = o.requestId ?? `cli-${randomUUID()}`;
+      const body = InboundWithdrawalLimitRequest.safeParse({ requestId, accountRef: o.account, asset: o.asset, dailyLimit: o.limit, reason: o.reason });
+      if (!body.success) throw new Error(`invalid request: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const r = await sendTraderLimitRequest(o.url ?? cfg.publicUrl, cfg.exchangeWebhookSecret, body.data);
+      process.stdout.write(`request ${r.id}: ${r.status}\n`);
     });
 }

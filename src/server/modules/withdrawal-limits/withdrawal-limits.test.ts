@@ -19,6 +19,7 @@ import { syntheticTrader } from '../demo/synthetic.js';
 import { createSimulator, DEFAULT_LIMITS, type Simulator } from '../exchange/simulator.js';
 import { signInbound, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../support/index.js';
 import { compareAmounts } from './withdrawal-limits.service.js';
+import { sendTraderLimitRequest } from './withdrawal-limits.sender.js';
 
 const SECRET = 'exchange-shared-secret-0123456789abcdefXYZ';
 const KEY_ID = 'bulwark-test';
@@ -271,6 +272,13 @@ describe('withdrawal limits: requests, four eyes, decreases, the exchange on beh
     assert.equal(await limitOf(b, 'USDT'), '80000');
     const bySource = (await get('compliance_senior', '/api/v1/withdrawal-limits?source=trader')).json().requests as { id: string }[];
     assert.deepEqual(bySource.map((r) => r.id), [first.json().id]);
+
+    // Over HTTP, as the exchange (and `bulwark withdrawal-limits trader-request`) sends it.
+    const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const now = () => clock.now().getTime();
+    const sent = await sendTraderLimitRequest(url, INBOUND_SECRET, { accountRef: refA, asset: 'USDC', dailyLimit: '60000', reason: REASONS.trader }, { now });
+    assert.equal(sent.status, 'pending');
+    await assert.rejects(sendTraderLimitRequest(url, 'not-the-secret-but-long-enough-0123456789', { accountRef: refA, asset: 'SOL', dailyLimit: '600', reason: REASONS.trader }, { now }), /401 webhook_signature_invalid/);
   });
 
   it('a decrease: at once by compliance with a reason; never an increase in disguise', async () => {
@@ -328,8 +336,10 @@ describe('withdrawal limits: requests, four eyes, decreases, the exchange on beh
     clock.advance(49 * 3_600_000);
     sessions.clear();
     expectProblem(await post('compliance_senior', `/api/v1/withdrawal-limits/${made.json().id}/approve`, { reason: REASONS.approve }), 409, 'conflict');
-    const expired = (await get('compliance_senior', '/api/v1/withdrawal-limits?status=expired')).json().requests as { id: string }[];
-    assert.deepEqual(expired.map((r) => r.id), [made.json().id]);
+    const expired = (await get('compliance_senior', '/api/v1/withdrawal-limits?status=expired')).json().requests as { id: string; status: string }[];
+    assert.ok(expired.some((r) => r.id === made.json().id));
+    assert.ok(expired.every((r) => r.status === 'expired'));
+    assert.deepEqual((await get('compliance_senior', '/api/v1/withdrawal-limits?status=pending')).json().requests, [], 'nothing pending is older than 48 hours');
   });
 
   it('no reason is stored in clear in any table (the audit log included)', async () => {
