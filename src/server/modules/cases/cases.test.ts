@@ -462,6 +462,26 @@ describe('alerts and cases', () => {
     });
   });
 
+  describe('from ingestion to the queue', () => {
+    it('structuring deposits ingested from the exchange raise one alert through the active rules, with the events behind it', async () => {
+      const at = (min: number) => new Date(clock.now().getTime() - min * 60_000).toISOString();
+      const dep = (i: number, usd: number) => ({ eventId: `ing-ada-${i}`, accountRef: 'ACC-CASE-ADA', type: 'deposit', occurredAt: at(60 - i * 10), asset: 'USDT', amount: String(usd), valueUsd: usd, address: ADDRESS, chain: 'eth' });
+      const out = await t.container.monitoringIngest.ingest(systemContext('exchange:webhook'), [dep(1, 9500), dep(2, 9700), dep(3, 9900)]);
+      assert.ok(JSON.stringify(out).includes('stored'), JSON.stringify(out));
+      const page = (await call('compliance_senior', 'GET', `/api/v1/monitoring/alerts?trader=${ids.ada}&severity=high`)).json() as AlertPage;
+      const a = page.alerts.find((x) => x.ruleName === 'Structuring below 10,000 USD');
+      assert.ok(a, JSON.stringify(page.alerts.map((x) => x.ruleName)));
+      const d = (await call('compliance_senior', 'GET', `/api/v1/monitoring/alerts/${a.id}`)).json() as AlertDetail;
+      assert.deepEqual(d.events.map((e) => e.eventId), ['ing-ada-1', 'ing-ada-2', 'ing-ada-3']);
+      assert.equal(d.events[0]!.counterparty, ADDRESS);
+      // The same pattern again in the same window: absorbed, not a second alert.
+      await t.container.monitoringIngest.ingest(systemContext('exchange:webhook'), [dep(4, 9800)]);
+      const again = ((await call('compliance_senior', 'GET', `/api/v1/monitoring/alerts?trader=${ids.ada}&severity=high`)).json() as AlertPage).alerts.filter((x) => x.ruleName === 'Structuring below 10,000 USD');
+      assert.equal(again.length, 1);
+      assert.equal(again[0]!.eventCount, 4, 'the fourth deposit joined the open alert');
+    });
+  });
+
   describe('screening', () => {
     it('a confirmed screening match opens a sanctions case and records it on the hit', async () => {
       const db = t.container.db.system;
