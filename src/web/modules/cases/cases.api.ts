@@ -10,6 +10,8 @@ import {
   CaseView,
   EscalateResult,
   NoteResult,
+  TraderAlerts,
+  TraderCases,
   type CasePriority,
   type CaseQueue,
   type CaseStatus,
@@ -57,6 +59,14 @@ export function useCaseList(f: CaseFilters, cursor: string | null) {
 
 export function useCase(id: string) {
   return useQuery({ queryKey: ['cases', 'one', id], queryFn: ({ signal }) => apiRequest('GET', `/api/v1/cases/${enc(id)}`, { schema: CaseView, signal }) });
+}
+
+export function useTraderAlerts(traderId: string) {
+  return useQuery({ queryKey: ['alerts', 'trader', traderId], queryFn: ({ signal }) => apiRequest('GET', `/api/v1/traders/${enc(traderId)}/alerts`, { schema: TraderAlerts, signal }) });
+}
+
+export function useTraderCases(traderId: string) {
+  return useQuery({ queryKey: ['cases', 'trader', traderId], queryFn: ({ signal }) => apiRequest('GET', `/api/v1/traders/${enc(traderId)}/cases`, { schema: TraderCases, signal }) });
 }
 
 export function useAssignees(enabled: boolean) {
