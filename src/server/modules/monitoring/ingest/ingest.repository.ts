@@ -1,10 +1,10 @@
 // Storage of exchange events (monitoring_event) and of the webhook's replay nonces and idempotency answers. Pure
 // Kysely on the audited transaction handle; no decisions here (the service decides, this stores).
-import { sql, type Insertable } from 'kysely';
+import { sql } from 'kysely';
 import type { AuditedTx } from '../../../platform/audit/writer.js';
 import type { MonitoringEventTable } from '../../../platform/db/schema-monitoring.js';
 
-/** Rows per INSERT statement (16 columns: well under PostgreSQL's 65,535 parameters). */
+/** Rows per INSERT statement. */
 const INSERT_CHUNK = 1000;
 
 /** Bulwark trader ids of the given exchange account references (unknown ones are absent from the map). */
@@ -52,18 +52,44 @@ export async function newestPerTrader(tx: AuditedTx, traderIds: readonly string[
   return out;
 }
 
-/** Inserts events; answers the ids actually inserted (a duplicate event id is skipped, not an error). */
-export async function insertEvents(tx: AuditedTx, rows: readonly Insertable<MonitoringEventTable>[]): Promise<Set<string>> {
+/** One row of monitoring_event as ingestion writes it. */
+export interface EventRow {
+  event_id: string;
+  trader_id: string;
+  type: MonitoringEventTable['type'];
+  occurred_at: Date;
+  received_at: Date;
+  asset: string | null;
+  amount: string | null;
+  amount_usd: number | null;
+  country: string | null;
+  counterparty_bidx: Uint8Array | null;
+  detail: string | null;
+  source_seq: string | null;
+  late: boolean;
+  payload_ct: Uint8Array;
+}
+
+/**
+ * Inserts events; answers the ids actually inserted (a duplicate event id is skipped, not an error). The rows go as
+ * one array per column through unnest(): 14 parameters for any batch size instead of 14 per row, which the
+ * database parses and plans in a fraction of the time (measured: see docs/monitoring-ingestion.md).
+ */
+export async function insertEvents(tx: AuditedTx, rows: readonly EventRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = rows.slice(i, i + INSERT_CHUNK);
-    const r = await tx
-      .insertInto('monitoring_event')
-      .values(chunk)
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('event_id')
-      .execute();
-    for (const x of r) inserted.add(x.event_id);
+    const col = <K extends keyof EventRow>(k: K) => chunk.map((r) => r[k]);
+    const r = await sql<{ event_id: string }>`
+      insert into monitoring_event (event_id, trader_id, type, occurred_at, received_at, asset, amount, amount_usd, country, counterparty_bidx, detail, source_seq, late, payload_ct)
+      select * from unnest(
+        ${col('event_id')}::text[], ${col('trader_id')}::uuid[], ${col('type')}::text[], ${col('occurred_at')}::timestamptz[],
+        ${col('received_at')}::timestamptz[], ${col('asset')}::text[], ${col('amount')}::numeric[], ${col('amount_usd')}::float8[],
+        ${col('country')}::text[], ${col('counterparty_bidx')}::bytea[], ${col('detail')}::text[], ${col('source_seq')}::int8[],
+        ${col('late')}::bool[], ${col('payload_ct')}::bytea[])
+      on conflict (event_id) do nothing
+      returning event_id`.execute(tx);
+    for (const x of r.rows) inserted.add(x.event_id);
   }
   return inserted;
 }

@@ -15,7 +15,6 @@
 //   or its sequence is not above the newest event's        → stored, flagged `late` (monitoring must see it)
 // Rejections are recorded as one `monitoring.event_rejected` security event per batch (reason codes, no values).
 import { createHash, randomUUID } from 'node:crypto';
-import type { Insertable } from 'kysely';
 import { ErrorCode } from '../../../../contracts/errors.js';
 import type { EventBatchResult, EventResult, ExchangeEvent, RejectReason } from '../../../../contracts/monitoring-events.js';
 import type { AuditOutcome } from '../../../platform/audit/canonical.js';
@@ -24,7 +23,6 @@ import type { Clock } from '../../../platform/clock.js';
 import { isCryptoError } from '../../../platform/crypto/errors.js';
 import type { SubjectKey } from '../../../platform/crypto/key-ring.js';
 import type { Vault } from '../../../platform/crypto/vault.js';
-import type { MonitoringEventTable } from '../../../platform/db/schema-monitoring.js';
 import { AppError } from '../../../platform/http/errors.js';
 import type { ActorContext } from '../../../platform/http/request-context.js';
 import type { MonitoringEvent, StoredEventsListener } from '../model.js';
@@ -118,10 +116,11 @@ export function createIngestService(d: IngestDeps) {
     const valid = prepared.filter((p): p is Extract<Prepared, { kind: 'valid' }> => p.kind === 'valid');
     await resolveAccounts(tx, valid.map((p) => p.event.accountRef));
     const traderIds = [...new Set(valid.map((p) => accounts.get(p.event.accountRef)).filter((x): x is string => Boolean(x)))];
-    const [keys, newest] = await Promise.all([keysFor(tx, traderIds), repo.newestPerTrader(tx, traderIds)]);
+    const keys = await keysFor(tx, traderIds);
+    const newest = await repo.newestPerTrader(tx, traderIds);
 
     const results: EventResult[] = new Array(prepared.length);
-    const rows: Insertable<MonitoringEventTable>[] = [];
+    const rows: repo.EventRow[] = [];
     const models = new Map<string, MonitoringEvent>();
     const slot = new Map<string, number>();
     const receivedDate = new Date(receivedAt);
