@@ -3,7 +3,8 @@
 //      severity and explanation;
 //   2. the alert page shows the events behind it, the counterparty masked for a compliance officer; she
 //      escalates the alert to a new case and lands on the case page;
-//   3. on the case page she moves the case to investigating and adds a note; the timeline shows both;
+//   3. on the case page she moves the case to investigating and adds a note; the timeline shows both; she asks for
+//      a decision and is offered no closing (four eyes);
 //   4. a senior support agent has no alerts and no cases: both section pages show the refusal.
 //
 //   node scripts/run-tests.mjs --e2e test/e2e/cases.e2e.ts
@@ -115,7 +116,7 @@ describe('cases: a compliance officer triages an alert into a case', () => {
     assert.ok(links.includes('ACC-E2E-CASE-1') && links.includes('rule structuring'), links);
   });
 
-  it('on the case page the status moves to investigating and a note is added; the timeline shows both', async () => {
+  it('on the case page the status moves to investigating and a note is added; the timeline shows both; the asker of a decision cannot take it', async () => {
     await page.getByRole('combobox', { name: 'Move to' }).selectOption('investigating');
     await page.getByRole('button', { name: 'Change the status' }).click();
     await page.getByTestId('case-timeline').getByText('→ investigating').waitFor();
@@ -124,9 +125,15 @@ describe('cases: a compliance officer triages an alert into a case', () => {
     await page.getByTestId('case-notes').getByText('Asked the trader for the source of the three deposits').waitFor();
     await page.getByTestId('case-timeline').getByText('Note added').waitFor();
     await shot(page, 'cases-03-case', { fromTop: true });
+    // Asking for a decision: the asker is told another member takes it (four eyes) and is offered no closing.
+    await page.getByRole('combobox', { name: 'Move to' }).selectOption('pending_decision');
+    await page.getByRole('button', { name: 'Change the status' }).click();
+    await page.getByTestId('four-eyes-note').waitFor();
+    const options = await page.getByRole('combobox', { name: 'Move to' }).locator('option').allTextContents();
+    assert.ok(!options.some((o) => o.startsWith('closed')), options.join());
     await page.goto(`${server.baseUrl}/cases`);
     await page.getByTestId('cases').locator('tbody tr[data-case]').first().waitFor();
-    assert.ok(((await page.getByTestId('cases').textContent()) ?? '').includes('investigating'));
+    assert.ok(((await page.getByTestId('cases').textContent()) ?? '').includes('pending decision'));
   });
 
   it('a senior support agent sees neither alerts nor cases', async () => {

@@ -15,6 +15,8 @@
 // - A linked record must exist and be openable by the member (404 otherwise, like any other id); linking an alert,
 //   an event or a screening hit links its trader as well, so the case lists everyone it concerns.
 // - Assignment only to an active member who holds case.manage.
+// - Four eyes on every closing decision: all closings go through pending_decision, and the member who moved the case
+//   there cannot take the decision (403, audited as a denial). One person alone cannot bury an investigation.
 import { randomUUID } from 'node:crypto';
 import {
   CLOSED_STATUSES,
@@ -45,10 +47,13 @@ import * as repo from './cases.repository.js';
 /** SLA: hours from opening to the due time, by priority (docs/cases.md). */
 export const CASE_SLA_HOURS: Record<CasePriority, number> = { urgent: 24, high: 72, normal: 240, low: 720 };
 
-/** Legal transitions (docs/cases.md). Closed is final: a reopened matter is a new case linking the old one's records. */
+/**
+ * Legal transitions (docs/cases.md). Every closing goes through pending_decision, where a second member decides
+ * (four eyes; see transition). Closed is final: a reopened matter is a new case linking the old one's records.
+ */
 export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
-  open: ['investigating', 'closed_other'],
-  investigating: ['pending_decision', 'closed_other'],
+  open: ['investigating'],
+  investigating: ['pending_decision'],
   pending_decision: ['investigating', 'closed_no_action', 'closed_sar_filed', 'closed_other'],
   closed_no_action: [],
   closed_sar_filed: [],
@@ -219,10 +224,28 @@ export function createCasesService(d: CasesDeps) {
     });
   }
 
-  function transitionsFor(member: Member, status: CaseStatus): CaseStatus[] {
+  function transitionsFor(member: Member, status: CaseStatus, requester: string | null): CaseStatus[] {
     if (!member.permissions.has('case.manage')) return [];
-    // Closing as "SAR filed" would tell a member without sar.read that a SAR exists; only sar.read holders may.
-    return CASE_TRANSITIONS[status].filter((s) => s !== 'closed_sar_filed' || member.permissions.has('sar.read'));
+    return CASE_TRANSITIONS[status].filter(
+      (s) =>
+        // Closing as "SAR filed" would tell a member without sar.read that a SAR exists; only sar.read holders may.
+        (s !== 'closed_sar_filed' || member.permissions.has('sar.read')) &&
+        // The member who asked for the decision does not take it.
+        (!isClosed(s) || requester !== member.id),
+    );
+  }
+
+  /** Who moved the case to pending_decision last (the decision's requester), from its events. */
+  async function requesterOf(tx: AuditedTx, caseId: string): Promise<string | null> {
+    const r = await tx
+      .selectFrom('aml_case_event')
+      .select('actor_id')
+      .where('case_id', '=', caseId)
+      .where('to_status', '=', 'pending_decision')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.actor_id ?? null;
   }
 
   async function view(tx: AuditedTx, member: Member, row: repo.CaseRow, key: SubjectKey | null): Promise<CaseView> {
@@ -259,7 +282,10 @@ export function createCasesService(d: CasesDeps) {
         detail: decrypt(key, 'aml_case_event', 'detail_ct', e.id, e.detail_ct),
         at: iso(e.created_at),
       })),
-      can: { manage: member.permissions.has('case.manage') && !isClosed(row.status), transitions: transitionsFor(member, row.status) },
+      can: {
+        manage: member.permissions.has('case.manage') && !isClosed(row.status),
+        transitions: transitionsFor(member, row.status, row.status === 'pending_decision' ? await requesterOf(tx, row.id) : null),
+      },
     };
   }
 
@@ -459,7 +485,12 @@ export function createCasesService(d: CasesDeps) {
         if (input.to === 'closed_sar_filed' && !member.permissions.has('sar.read')) throw new AppError(ErrorCode.forbidden, 403, 'Closing a case as "SAR filed" needs the SAR permission', { denial: true });
         if (!CASE_TRANSITIONS[row.status].includes(input.to)) throw conflict(`A case that is ${row.status.replaceAll('_', ' ')} cannot move to ${input.to.replaceAll('_', ' ')}`);
         const closing = isClosed(input.to);
-        const reason = closing || input.to === 'investigating' && row.status === 'pending_decision' ? requireReason(input.reason, 'for this decision') : input.reason?.trim() || null;
+        // Four eyes: the member who asked for the decision does not take it (a closing decision ends an
+        // investigation; one person alone could bury it).
+        if (closing && (await requesterOf(tx, row.id)) === member.id) {
+          throw new AppError(ErrorCode.forbidden, 403, 'You asked for this decision: another member must take it', { denial: true });
+        }
+        const reason = closing || (input.to === 'investigating' && row.status === 'pending_decision') ? requireReason(input.reason, 'for this decision') : input.reason?.trim() || null;
         const k = needKey(key);
         const t = now();
         const decision = DECISION_OF[input.to];

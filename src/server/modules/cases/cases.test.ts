@@ -307,20 +307,28 @@ describe('alerts and cases', () => {
       assert.equal(res.statusCode, 201, res.body);
       const c = res.json() as CaseView;
       ids.case2 = c.case.id;
-      assert.deepEqual(c.can.transitions, ['investigating', 'closed_other']);
+      assert.deepEqual(c.can.transitions, ['investigating']);
       const url = `/api/v1/cases/${c.case.id}/transition`;
       expectProblem(await call('compliance_officer', 'POST', url, { to: 'pending_decision' }), 409, 'conflict');
       expectProblem(await call('compliance_officer', 'POST', url, { to: 'closed_no_action', reason: 'nothing suspicious found here' }), 409, 'conflict');
+      expectProblem(await call('compliance_officer', 'POST', url, { to: 'closed_other', reason: 'opened by mistake, honestly' }), 409, 'conflict');
       assert.equal((await call('compliance_officer', 'POST', url, { to: 'investigating' })).statusCode, 200);
-      assert.equal((await call('compliance_officer', 'POST', url, { to: 'pending_decision' })).statusCode, 200);
-      expectProblem(await call('compliance_officer', 'POST', url, { to: 'closed_no_action' }), 400, 'validation_failed');
-      const done = await call('compliance_officer', 'POST', url, { to: 'closed_no_action', reason: 'Source of funds documented: sale of a house' });
+      const pending = await call('compliance_officer', 'POST', url, { to: 'pending_decision' });
+      assert.equal(pending.statusCode, 200, pending.body);
+      // Four eyes: the member who asked for the decision is not offered the closings and cannot take them.
+      assert.deepEqual((pending.json() as CaseView).can.transitions, ['investigating']);
+      expectProblem(await call('compliance_officer', 'POST', url, { to: 'closed_no_action', reason: 'Source of funds documented: sale of a house' }), 403, 'forbidden');
+      await expectAudited(t, { action: 'case.transition', outcome: 'denied', errorCode: 'forbidden', actorId: members.get('compliance_officer')!.id, targetId: c.case.id });
+      const other = (await call('officer_b', 'GET', `/api/v1/cases/${c.case.id}`)).json() as CaseView;
+      assert.deepEqual(other.can.transitions, ['investigating', 'closed_no_action', 'closed_sar_filed', 'closed_other']);
+      expectProblem(await call('officer_b', 'POST', url, { to: 'closed_no_action' }), 400, 'validation_failed');
+      const done = await call('officer_b', 'POST', url, { to: 'closed_no_action', reason: 'Source of funds documented: sale of a house' });
       assert.equal(done.statusCode, 200, done.body);
       const v = done.json() as CaseView;
       assert.equal(v.case.status, 'closed_no_action');
       assert.equal(v.decision?.decision, 'no_action');
       assert.equal(v.decision?.reason, 'Source of funds documented: sale of a house');
-      assert.equal(v.decision?.byName, 'M compliance_officer');
+      assert.equal(v.decision?.byName, 'M officer_b');
       assert.deepEqual(
         v.timeline.map((e) => [e.kind, e.toStatus]),
         [['opened', 'open'], ['status_changed', 'investigating'], ['status_changed', 'pending_decision'], ['decision', 'closed_no_action']],

@@ -113,6 +113,11 @@ function Workflow({ v, act }: { v: CaseView; act: ReturnType<typeof useCaseActio
           {v.decision.reason ? <p className="decision-reason">{v.decision.reason}</p> : null}
         </div>
       ) : null}
+      {v.case.status === 'pending_decision' && v.can.manage && !v.can.transitions.some((s) => CLOSED_STATUSES.includes(s)) ? (
+        <p className="muted" data-testid="four-eyes-note">
+          You asked for this decision: another member takes it (four eyes).
+        </p>
+      ) : null}
       {v.can.transitions.length ? (
         <form className="form" onSubmit={onSubmit} aria-label="Change the status">
           <label className="field">
