@@ -45,6 +45,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     create table sar_report_event (
       id uuid primary key,
+      -- Insertion order: several steps can share one timestamp (one transaction, or a coarse clock).
+      seq bigint generated always as identity,
       sar_id uuid not null references sar_report (id),
       case_id uuid not null references aml_case (id),
       kind text not null check (kind in ('created', 'edited', 'ready', 'reopened', 'exported_goaml', 'exported_pdf', 'filed', 'withdrawn')),
@@ -57,9 +59,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reason_ct bytea,
       created_at timestamptz not null
     );
-    create index sar_report_event_sar on sar_report_event (sar_id, created_at);
+    create index sar_report_event_sar on sar_report_event (sar_id, seq);
     create index sar_report_event_case on sar_report_event (case_id, created_at);
     grant select, insert on sar_report_event to bulwark_app;
+    grant usage on sequence sar_report_event_seq_seq to bulwark_app;
 
     -- The reporting entity as the FIU knows it and the goAML code tables in force: versioned, never updated in place.
     create table sar_settings_version (

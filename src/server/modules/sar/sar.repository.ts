@@ -79,8 +79,7 @@ export async function eventsOf(tx: AuditedTx, sarId: string) {
     .selectAll('e')
     .select('s.display_name as actor_name')
     .where('e.sar_id', '=', sarId)
-    .orderBy('e.created_at')
-    .orderBy('e.id')
+    .orderBy('e.seq')
     .execute();
 }
 

@@ -23,7 +23,7 @@ const clock = new FakeClock('2026-11-22T09:00:00.000Z');
 const DAY = 86_400_000;
 
 const ROLES = ['support_senior', 'marketing', 'auditor', 'compliance_officer', 'compliance_senior'] as const;
-type Role = (typeof ROLES)[number] | 'officer_b' | 'senior_b';
+type Role = (typeof ROLES)[number] | 'officer_b' | 'senior_b' | 'case_reader';
 
 const ADDRESS_IN = 'bc1qsarsourcewallet0000000000000000000000';
 const ADDRESS_OUT = 'bc1qsardestinationwallet00000000000000000';
@@ -173,6 +173,12 @@ describe('suspicious-activity reports', () => {
     }
     members.set('officer_b', await createMember(t, clock, { email: 'officer_b@sar.test', roles: ['compliance_officer'], displayName: 'M officer_b' }));
     members.set('senior_b', await createMember(t, clock, { email: 'senior_b@sar.test', roles: ['compliance_senior'], displayName: 'M senior_b', key: true }));
+    // A custom role that reads cases but not SARs: the case view must not tell it a report exists.
+    const now = clock.now();
+    await t.container.db.system.insertInto('role').values({ name: 'case_reader', created_at: now, updated_at: now }).execute();
+    for (const p of ['trader.read', 'case.read', 'monitoring.read']) await t.container.db.system.insertInto('role_permission').values({ role: 'case_reader', permission: p }).execute();
+    members.set('case_reader', await createMember(t, clock, { email: 'case_reader@sar.test', roles: ['compliance_officer'], displayName: 'M case_reader' }));
+    await t.container.db.system.updateTable('staff').set({ roles: ['case_reader'] }).where('id', '=', members.get('case_reader')!.id).execute();
     const make = (over: Partial<SyntheticTrader>) => t.container.demo.createTrader(systemContext('test'), trader(over));
     ids.eve = await make({ accountRef: 'ACC-SAR-EVE', legalName: 'Evelyn Structurer', country: 'DE', dateOfBirth: '1980-02-03' });
     ids.ada = await make({ accountRef: 'ACC-SAR-ADA', legalName: 'Ada Accomplice', country: 'FR' });
@@ -215,6 +221,15 @@ describe('suspicious-activity reports', () => {
       const rows = await findAudited(t, { action: 'sar.create' });
       assert.ok(rows.length > 0);
       for (const r of rows) assert.notEqual(r.targetType, 'trader');
+    });
+
+    it('a member who reads cases but not SARs sees the case without any trace of its report', async () => {
+      const res = await call('case_reader', 'GET', `/api/v1/cases/${ids.caseBob}`);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.doesNotMatch(res.body, /SAR-\d{4}|"sar\.|suspicious/i);
+      expectProblem(await call('case_reader', 'GET', `/api/v1/cases/${ids.caseBob}/sars`), 403, 'forbidden');
+      const tl = await call('case_reader', 'GET', `/api/v1/traders/${ids.bob}/timeline?limit=100`);
+      if (tl.statusCode === 200) assert.doesNotMatch(tl.body, /SAR-\d{4}|"sar\.|suspicious/i);
     });
 
     it('404 for malformed, unknown ids and cases; 400 for oversized and hostile input', async () => {
@@ -270,6 +285,9 @@ describe('suspicious-activity reports', () => {
       const ev = await expectAudited(t, { action: 'sar.create', outcome: 'ok', actorId: members.get('compliance_officer')!.id, targetId: v.sar.id });
       assert.equal(ev.targetType, 'sar_report');
       assert.ok(ev.fields.includes('sar.narrative'));
+      // The case timeline got the step, restricted to sar.read holders (the cases module shows it to them only).
+      const steps = await t.container.db.system.selectFrom('aml_case_event').select(['kind', 'restricted']).where('case_id', '=', ids.caseEve!).where('kind', 'like', 'sar.%').execute();
+      assert.deepEqual(steps, [{ kind: 'sar.created', restricted: 'sar' }]);
       // The case's list shows it.
       const list = await call('compliance_officer', 'GET', `/api/v1/cases/${ids.caseEve}/sars`);
       assert.deepEqual((list.json() as { sars: SarSummary[] }).sars.map((s) => s.id), [v.sar.id]);

@@ -32,6 +32,7 @@ export interface SarReportTable {
 
 export interface SarReportEventTable {
   id: string;
+  seq: Generated<string>;
   sar_id: string;
   case_id: string;
   kind: SarEventKind;
