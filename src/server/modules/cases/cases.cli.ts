@@ -38,6 +38,7 @@ export function registerCasesCommands(program: Command, d: CasesCliDeps): void {
         const r = await c.cases.counts(d.cliActor('cases.list'));
         const counts = r.byStatus.map((x) => ({ status: x.status, queue: x.queue, count: Number(x.n) }));
         if (o.json) return void process.stdout.write(`${JSON.stringify({ cases: counts, overdue: r.overdue })}\n`);
+        if (!counts.length) process.stdout.write('no cases\n');
         for (const x of counts) process.stdout.write(`${x.status.padEnd(18)} ${x.queue.padEnd(10)} ${String(x.count).padStart(8)}\n`);
         process.stdout.write(`overdue (open past their SLA): ${r.overdue}\n`);
       });
