@@ -1,10 +1,13 @@
 // Backtest: one rule version run over stored history through the same evaluator as live evaluation.
 //
-// The history is streamed from monitoring_event ordered by (trader_id, occurred_at, event_id) in keyset-paged
-// batches, reading only the columns rules read, with the rule's pre-filter (event types; for a lone threshold or
-// structuring rule the amount band) pushed into SQL; the payload ciphertext is read and decrypted (the trader's key)
-// only for the sanctioned-counterparty rule. Each trader's state is dropped once their events are streamed, so
-// memory holds one trader at a time.
+// The history is streamed from monitoring_event trader by trader, keyset-paged over trader ids (500 a page, found
+// by a loose scan of the (trader_id, occurred_at) index), each trader's events in (occurred_at, event_id) order as
+// one compact text row (see traderHistories: a few hundred rows a page instead of tens of thousands of row objects),
+// reading only the columns rules read, with the rule's pre-filter (event types; for a lone threshold or structuring
+// rule the amount band) pushed into SQL. The next page is read while the current one is evaluated. The payload
+// ciphertext is read and decrypted (the trader's key) only for the sanctioned-counterparty rule. Each trader's
+// state is dropped once their events are evaluated, so memory holds one trader's history at a time (a trader's
+// whole range must fit in memory: about 60 bytes an event).
 //
 // Semantics: events from `from − look-back` (the rule's longest window, its baseline days) are streamed as context;
 // hits count when the event that completes them is in [from, to]. Alerts = distinct dedup keys (what the alert sink
@@ -21,7 +24,8 @@ export interface BacktestOptions {
   sampleSize: number;
   /** Stop (truncated) past this many ms. */
   timeLimitMs: number;
-  pageSize?: number;
+  /** Traders per page of the stream (default 500). */
+  tradersPerPage?: number;
 }
 
 export interface BacktestDeps {
@@ -87,6 +91,20 @@ export function prefilterOf(rule: ActiveRule): { types: EventType[]; minUsd?: nu
   return out;
 }
 
+const TYPES = new Set<string>(ALL_TYPES);
+
+/** Parses one trader's history lines (`ms,type,usd,country,asset,eventId`, see traderHistories). */
+export function parseLines(traderId: string, lines: string): MonitoringEvent[] {
+  const out: MonitoringEvent[] = [];
+  for (const line of lines.split('\n')) {
+    const f = line.split(',');
+    if (f.length !== 6 || !TYPES.has(f[1]!)) throw new Error('backtest: malformed history line');
+    const t = Number(f[0]);
+    out.push({ eventId: f[5]!, traderId, type: f[1] as EventType, occurredAt: t, receivedAt: t, asset: f[4] || null, amount: null, amountUsd: f[2] === '' ? null : Number(f[2]), country: f[3] || null, counterparty: null, ip: null, detail: null });
+  }
+  return out;
+}
+
 /** How far before `from` the stream starts, so windows and baselines at `from` are complete. */
 export function lookbackMs(ev: RuleEvaluator): number {
   return Math.max(ev.lookback.windowMs, ev.lookback.baselineDays * DAY_MS + DAY_MS);
@@ -109,34 +127,46 @@ export async function runBacktest(tx: AuditedTx, rule: ActiveRule, opts: Backtes
   let hits = 0;
   let scanned = 0;
   let truncated = false;
-  let current: string | null = null;
-  let after: { traderId: string; t: Date; eventId: string } | null = null;
-  const pageSize = opts.pageSize ?? 20_000;
+  const filter = { from: streamFrom, to: opts.to, ...pre };
+  const tradersPerPage = opts.tradersPerPage ?? 500;
 
-  for (;;) {
-    const rows = await repo.streamPage(tx, { from: streamFrom, to: opts.to, ...pre }, after, pageSize);
-    for (const r of rows) {
-      if (r.trader_id !== current) {
-        if (current) ev.forget(current);
-        current = r.trader_id;
-        ev.seed(current, { events: [], prior: prior.get(current) ?? {}, days: [] });
+  /** Reads the next page of traders and their histories. */
+  const fetchPage = async (after: string | null) => {
+    const ids = await repo.nextTraders(tx, after, tradersPerPage);
+    return { ids, rows: await repo.traderHistories(tx, ids, filter) };
+  };
+
+  let page = await fetchPage(null);
+  while (page.ids.length) {
+    const current = page;
+    // The next page is read while this one is evaluated: the database and this process work side by side.
+    const next = current.ids.length === tradersPerPage ? fetchPage(current.ids.at(-1)!) : Promise.resolve({ ids: [] as string[], rows: [] });
+    next.catch(() => undefined);
+    for (const row of current.rows) {
+      const events = parseLines(row.trader_id, row.lines);
+      scanned += events.length;
+      ev.seed(row.trader_id, { events: [], prior: prior.get(row.trader_id) ?? {}, days: [] });
+      if (pre.payload && d.counterpartyOf) {
+        const money = events.filter((e) => e.type === 'deposit' || e.type === 'withdrawal');
+        const cts = await repo.payloads(tx, money.map((e) => e.eventId));
+        for (const e of money) {
+          const ct = cts.get(e.eventId);
+          if (ct) e.counterparty = await d.counterpartyOf(tx, e.traderId, e.eventId, ct);
+        }
       }
-      let counterparty: string | null = null;
-      if (pre.payload && r.payload_ct && d.counterpartyOf && (r.type === 'deposit' || r.type === 'withdrawal')) counterparty = await d.counterpartyOf(tx, r.trader_id, r.event_id, r.payload_ct);
-      const e: MonitoringEvent = repo.toEvent(r, counterparty);
-      eventTime = e.occurredAt;
-      for (const h of ev.evaluate(e)) {
-        if (h.eventAt < fromMs || h.eventAt > toMs) continue;
-        hits++;
-        traders.add(h.traderId);
-        if (!firstHit.has(h.dedupKey)) firstHit.set(h.dedupKey, { traderId: h.traderId, eventAt: h.eventAt, explanation: h.explanation, eventCount: h.eventIds.length });
+      for (const e of events) {
+        eventTime = e.occurredAt;
+        for (const h of ev.evaluate(e)) {
+          if (h.eventAt < fromMs || h.eventAt > toMs) continue;
+          hits++;
+          traders.add(h.traderId);
+          if (!firstHit.has(h.dedupKey)) firstHit.set(h.dedupKey, { traderId: h.traderId, eventAt: h.eventAt, explanation: h.explanation, eventCount: h.eventIds.length });
+        }
       }
+      ev.forget(row.trader_id);
     }
-    scanned += rows.length;
-    if (rows.length < pageSize) break;
-    const last = rows.at(-1)!;
-    after = { traderId: last.trader_id, t: new Date(last.t), eventId: last.event_id };
-    if (d.now() - started > opts.timeLimitMs) {
+    page = await next;
+    if (page.ids.length && d.now() - started > opts.timeLimitMs) {
       truncated = true;
       break;
     }
