@@ -414,10 +414,12 @@ export function createSarService(d: SarDeps) {
   }
 
   return {
-    /** The deadline list: open (or filtered) reports by due date, overdue flagged; audited `sar.list`. */
-    async list(ctx: ActorContext, member: Member, q: SarListQuery): Promise<SarSummary[]> {
+    /**
+     * The deadline list: open (or filtered) reports by due date, overdue flagged; audited `sar.list`. References,
+     * statuses and dates only (no subject data), so no per-row trader check: sar.read is the whole rule here.
+     */
+    async list(ctx: ActorContext, q: SarListQuery): Promise<SarSummary[]> {
       return read(ctx, { action: 'sar.list', target: { type: 'sar_report' }, fields: [`filter.status.${q.status}`, ...(q.overdue === 'true' ? ['filter.overdue'] : [])] }, async (tx) => {
-        void member;
         const rows = await repo.listSars(tx, { status: q.status, overdueAt: q.overdue === 'true' ? now() : undefined, limit: q.limit });
         return rows.map(summary);
       });
@@ -487,6 +489,7 @@ export function createSarService(d: SarDeps) {
     async update(ctx: ActorContext, member: Member, id: string, input: UpdateSarRequest): Promise<SarView> {
       const names = { narrative: 'sar.narrative', reasonForSuspicion: 'sar.reason', action: 'sar.action', indicators: 'sar.indicators' } as const;
       const changed = (Object.keys(names) as (keyof typeof names)[]).filter((k) => input[k] !== undefined);
+      if (!changed.length) throw new AppError(ErrorCode.validation, 400, 'Nothing to change: send the narrative, reason, action or indicators');
       return d.audited(ctx, { action: 'sar.update', target: { type: 'sar_report', id }, fields: changed.map((k) => names[k]) }, async (tx) => {
         const { row, key, content } = await openSar(tx, member, id, { lock: true });
         assertOpen(row);

@@ -244,6 +244,7 @@ describe('suspicious-activity reports', () => {
       expectProblem(await call('compliance_officer', 'PATCH', `/api/v1/sars/${ids.sarBob}`, { version: v.version, indicators: ['<script>'] }), 400, 'validation_failed');
       expectProblem(await call('compliance_officer', 'PATCH', `/api/v1/sars/${ids.sarBob}`, { version: v.version, status: 'filed' }), 400, 'validation_failed');
       expectProblem(await call('compliance_officer', 'PATCH', `/api/v1/sars/${ids.sarBob}`, { narrative: 'no version' }), 400, 'validation_failed');
+      expectProblem(await call('compliance_officer', 'PATCH', `/api/v1/sars/${ids.sarBob}`, { version: v.version }), 400, 'validation_failed');
       // A second open report on the same case is refused.
       expectProblem(await call('compliance_officer', 'POST', `/api/v1/cases/${ids.caseBob}/sars`, {}), 409, 'conflict');
     });

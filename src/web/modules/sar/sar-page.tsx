@@ -10,7 +10,7 @@ import { formatUtc } from '../../components/format.js';
 import { usePageTitle } from '../../components/page-title.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryFallback } from '../consent/query-fallback.js';
-import { goamlUrl, pdfUrl, useSar, useSarAccess, useSarActions } from './sar.api.js';
+import { goamlUrl, pdfUrl, useSar, useSarAccess, useSarActions, useSarSettings } from './sar.api.js';
 import { Deadline, SarStatusBadge } from './sar-labels.js';
 
 const errorOf = (e: unknown) => (isApiError(e) ? e : null);
@@ -267,6 +267,7 @@ export function SarPage() {
   // No request at all without sar.read (tipping-off): the page does not even ask whether the report exists.
   const sar = useSar(id, access.read);
   const act = useSarActions(id);
+  const settings = useSarSettings(access.read);
   usePageTitle(sar.data ? sar.data.sar.reference : 'Suspicious-activity report');
   if (access.known && !access.read) return <p className="muted">Your roles do not include this page.</p>;
   if (!sar.data) return <QueryFallback query={sar} />;
@@ -278,10 +279,14 @@ export function SarPage() {
           <span className="mono">{v.sar.reference}</span> <SarStatusBadge status={v.sar.status} />
         </h1>
         <div className="actions">
-          {v.can.export ? (
+          {v.can.export && settings.data?.configured ? (
             <a className="button" href={goamlUrl(v.sar.id)} download>
               Download goAML XML
             </a>
+          ) : v.can.export && settings.data ? (
+            <Link className="button" to="/sars/settings" title="The reporting entity's FIU registration is not configured yet">
+              Configure goAML export
+            </Link>
           ) : null}
           <a className="button" href={pdfUrl(v.sar.id)} download>
             Download PDF
