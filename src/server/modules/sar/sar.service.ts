@@ -45,7 +45,7 @@ import type { ActorContext } from '../../platform/http/request-context.js';
 import { isUuid } from '../../platform/ids.js';
 import type { Member, TradersService } from '../traders/index.js';
 import { buildGoAml } from './goaml.js';
-import { renderSarPdf } from './sar-pdf.js';
+import { renderSarPdfOffThread } from './sar-pdf-render.js';
 import * as repo from './sar.repository.js';
 
 export interface SarDeps {
@@ -602,8 +602,9 @@ export function createSarService(d: SarDeps) {
         const who = member.displayName ?? (await tx.selectFrom('staff').select('display_name').where('id', '=', member.id).executeTakeFirst())?.display_name ?? member.id;
         return { filename: `${row.reference}.pdf`, v: await view(tx, member, row, key, content), by: who };
       });
-      // Rendered after the transaction: a long report must not hold a connection or an audit lane.
-      return { filename, pdf: await renderSarPdf({ view: v, exportedBy: by, exportedAt: now() }) };
+      // Rendered after the transaction (a long report must not hold a connection or an audit lane), and on a worker
+      // thread when large (it must not stall the event loop either).
+      return { filename, pdf: await renderSarPdfOffThread({ view: v, exportedBy: by, exportedAt: now() }) };
     },
 
     /** The reporting entity and goAML code tables in force; audited `sar.settings_view`. */
