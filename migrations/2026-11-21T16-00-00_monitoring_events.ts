@@ -48,7 +48,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       received_at timestamptz not null
     );
     create index monitoring_webhook_nonce_time on monitoring_webhook_nonce (received_at);
-    grant select, insert, delete on monitoring_webhook_nonce to bulwark_app;
+    -- update: only for the row locks (for update skip locked) of the expiry sweep; rows are never updated.
+    grant select, insert, update, delete on monitoring_webhook_nonce to bulwark_app;
 
     -- Idempotency keys of webhook requests: the same key with the same body gets the stored answer again (event
     -- ids, statuses and reason codes only: no personal data), a different body is refused.
@@ -59,7 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null
     );
     create index monitoring_idempotency_time on monitoring_idempotency (created_at);
-    grant select, insert, delete on monitoring_idempotency to bulwark_app;
+    grant select, insert, update, delete on monitoring_idempotency to bulwark_app;
   `.execute(db);
 }
 

@@ -94,9 +94,14 @@ export async function insertEvents(tx: AuditedTx, rows: readonly EventRow[]): Pr
   return inserted;
 }
 
-/** Remembers a webhook signature; false when it was seen before (a replay). Expired ones are deleted. */
+/**
+ * Remembers a webhook signature; false when it was seen before (a replay). Expired ones are deleted a few hundred at
+ * a time, skipping rows another request is deleting: concurrent requests deleting the same old rows in different
+ * orders deadlocked under load (measured by the ingestion benchmark).
+ */
 export async function rememberSignature(tx: AuditedTx, sha256: string, now: Date, olderThan: Date): Promise<boolean> {
-  await tx.deleteFrom('monitoring_webhook_nonce').where('received_at', '<', olderThan).execute();
+  await sql`delete from monitoring_webhook_nonce where signature_sha256 in (
+    select signature_sha256 from monitoring_webhook_nonce where received_at < ${olderThan} limit 500 for update skip locked)`.execute(tx);
   const r = await tx
     .insertInto('monitoring_webhook_nonce')
     .values({ signature_sha256: sha256, received_at: now })
@@ -112,9 +117,10 @@ export async function findIdempotent(tx: AuditedTx, keySha256: string): Promise<
   return r ? { bodySha256: r.body_sha256, response: r.response } : undefined;
 }
 
-/** Stores an idempotency key's answer; false when another request stored the key first. Expired keys are deleted. */
+/** Stores an idempotency key's answer; false when another request stored the key first. Expired keys are deleted (as above). */
 export async function saveIdempotent(tx: AuditedTx, row: { keySha256: string; bodySha256: string; response: string; now: Date; olderThan: Date }): Promise<boolean> {
-  await tx.deleteFrom('monitoring_idempotency').where('created_at', '<', row.olderThan).execute();
+  await sql`delete from monitoring_idempotency where key_sha256 in (
+    select key_sha256 from monitoring_idempotency where created_at < ${row.olderThan} limit 500 for update skip locked)`.execute(tx);
   const r = await tx
     .insertInto('monitoring_idempotency')
     .values({ key_sha256: row.keySha256, body_sha256: row.bodySha256, response: row.response, created_at: row.now })

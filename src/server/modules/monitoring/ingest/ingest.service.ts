@@ -67,6 +67,12 @@ type Prepared =
 
 const FIELDS = ['monitoring_event.type', 'monitoring_event.amount', 'monitoring_event.country', 'monitoring_event.counterparty_bidx', 'monitoring_event.payload_ct'];
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again. */
+const isRetryable = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+};
+
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Creates the ingestion service (see the file comment for the rules). */
@@ -190,17 +196,21 @@ export function createIngestService(d: IngestDeps) {
     const receivedAt = d.clock.now().getTime();
     const prepared = prepare(raw, receivedAt);
     const batchId = randomUUID();
-    let out: { result: EventBatchResult; replayed: boolean };
-    try {
-      out = await d.audited(ctx, { action: 'monitoring.events_ingest', target: { type: 'event_batch', id: batchId } }, async (tx, ev) => {
-        const store = () => storeIn(tx, ev, prepared, receivedAt);
-        return extra ? extra(tx, ev, store) : { result: await store(), replayed: false };
-      });
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      // The batch was not stored (a listener failed, the database is unavailable): the sender must retry.
-      d.log?.error({ err }, 'monitoring event batch not stored');
-      throw new AppError(ErrorCode.internal, 503, 'The events could not be stored; nothing was stored, retry later');
+    let out: { result: EventBatchResult; replayed: boolean } | undefined;
+    for (let attempt = 1; !out; attempt++) {
+      try {
+        out = await d.audited(ctx, { action: 'monitoring.events_ingest', target: { type: 'event_batch', id: batchId } }, async (tx, ev) => {
+          const store = () => storeIn(tx, ev, prepared, receivedAt);
+          return extra ? extra(tx, ev, store) : { result: await store(), replayed: false };
+        });
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        // A deadlock or serialisation victim was rolled back whole (its failed attempt is in the audit log): try again.
+        if (attempt < 3 && isRetryable(err)) continue;
+        // The batch was not stored (a listener failed, the database is unavailable): the sender must retry.
+        d.log?.error({ err }, 'monitoring event batch not stored');
+        throw new AppError(ErrorCode.internal, 503, 'The events could not be stored; nothing was stored, retry later');
+      }
     }
     if (!out.replayed) await recordRejections(ctx, batchId, out.result);
     return { ...out.result, storedAt: d.clock.now().getTime() };

@@ -2,7 +2,7 @@
 // `exchange.events.<type>` with `Nats-Msg-Id: <eventId>` (the stream drops a re-publish within its duplicate
 // window); Bulwark reads through a durable pull consumer with explicit acknowledgement:
 //   - messages are gathered into batches (up to batchMax, or what arrived within batchWaitMs) and stored through
-//     the ingestion service, one audited transaction per batch;
+//     the ingestion service, one audited transaction per batch, up to `parallel` batches at a time;
 //   - each message is acked only after that transaction committed; if the process dies first, JetStream redelivers
 //     after ack_wait and the event table's unique event id turns the second copy into `duplicate` (at-least-once
 //     delivery, exactly-once storage);
@@ -27,6 +27,8 @@ export interface NatsIngestOptions {
   durable?: string;
   /** Most messages per stored batch. */
   batchMax?: number;
+  /** Batches stored at the same time (default 2). */
+  parallel?: number;
   /** How long a partial batch waits for more messages before it is stored. */
   batchWaitMs?: number;
   /** Redelivery delay after a failed store. */
@@ -132,17 +134,20 @@ export async function startNatsIngestor(ingest: Pick<IngestService, 'ingest' | '
     }
   }
 
-  // One batch is stored at a time (the chain), so acknowledgements follow the commits in order.
+  // Up to `parallel` batches are stored at once (on PostgreSQL they commit on separate audit lanes); each message is
+  // acknowledged after its own batch committed, so the order of acknowledgements does not matter.
+  const parallel = Math.max(1, opts.parallel ?? 2);
   let buffer: JsMsg[] = [];
-  let chain: Promise<void> = Promise.resolve();
+  const inflight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
-  const flush = (): Promise<void> => {
+  const flush = async (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    while (inflight.size >= parallel) await Promise.race(inflight);
     const batch = buffer;
     buffer = [];
-    chain = chain.then(() => store(batch));
-    return chain;
+    const p: Promise<void> = store(batch).finally(() => inflight.delete(p));
+    inflight.add(p);
   };
   const loop = (async () => {
     for await (const m of messages) {
@@ -159,6 +164,7 @@ export async function startNatsIngestor(ingest: Pick<IngestService, 'ingest' | '
       await loop;
       // Messages received but not yet stored are stored now (or, if that fails, naked).
       await flush();
+      await Promise.all(inflight);
       await nc.drain().catch(() => undefined);
     },
   };
