@@ -27,6 +27,7 @@ import { registerSupportRoutes } from './modules/support/index.js';
 import { registerListsRoutes } from './modules/screening/lists/index.js';
 import { registerKycRoutes } from './modules/kyc/index.js';
 import { registerExchangeRoutes } from './modules/exchange/index.js';
+import { registerWithdrawalLimitRoutes } from './modules/withdrawal-limits/index.js';
 import { registerScreeningRoutes } from './modules/screening/index.js';
 import { registerConsentRoutes } from './modules/consent/index.js';
 import { registerStaffAuthRoutes } from './modules/staff-auth/staff-auth.routes.js';
@@ -35,6 +36,10 @@ import { registerEmailRoutes } from './modules/email/email.routes.js';
 import { registerSecurityRoutes } from './modules/security/security.routes.js';
 import { registerSessionRoutes } from './modules/sessions/sessions.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
+import { registerIngestRoutes } from './modules/monitoring/ingest/index.js';
+import { registerRulesRoutes } from './modules/monitoring/index.js';
+import { registerSarRoutes } from './modules/sar/index.js';
+import { registerCasesRoutes } from './modules/cases/index.js';
 
 export type App = FastifyInstance;
 
@@ -141,6 +146,11 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     registerSecurityRoutes(typed, container);
     registerEmailRoutes(typed, container);
     // Issue 6: monitoring (ingestion, rules), alerts and cases, SARs, withdrawal limits — one line per part below.
+    registerWithdrawalLimitRoutes(typed, container);
+    registerIngestRoutes(typed, container);
+    registerRulesRoutes(typed, container);
+    registerSarRoutes(typed, container);
+    registerCasesRoutes(typed, container);
     typed.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await registerWeb(app, { enabled: opts.serveWeb ?? true });
 

@@ -19,7 +19,8 @@ import { createDemoService } from './modules/demo/demo.service.js';
 import { createKeysService } from './modules/keys/keys.service.js';
 import { createRolesService } from './modules/roles/index.js';
 import { createTradersService } from './modules/traders/index.js';
-import { createExchangeService, WITHDRAWAL_LIMIT_KIND } from './modules/exchange/index.js';
+import { createExchangeService } from './modules/exchange/index.js';
+import { createWithdrawalLimitsService } from './modules/withdrawal-limits/index.js';
 import { ALGORITHM_VERSION, buildScreeningIndex, DEFAULT_THRESHOLD, screenBatch } from './modules/screening/engine/index.js';
 import { createScreeningService, SCREENING_FREEZE_KIND, screeningTimeline } from './modules/screening/index.js';
 import { createListsService, listsSettingsFrom } from './modules/screening/lists/index.js';
@@ -33,6 +34,10 @@ import { createSessionsService } from './modules/sessions/sessions.service.js';
 import { createStaffService } from './modules/staff/staff.service.js';
 import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
 import { systemContext, type ActorContext } from './platform/http/request-context.js';
+import { createIngestService, startNatsIngestor } from './modules/monitoring/ingest/index.js';
+import { createMonitoringService, RULE_ACTIVATE_KIND, RULE_DEACTIVATE_KIND } from './modules/monitoring/index.js';
+import { createSarService } from './modules/sar/index.js';
+import { alertsTimeline, casesTimeline, createAlertsService, createCasesService, sarCaseTimeline } from './modules/cases/index.js';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -172,11 +177,9 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       vault,
       clock,
       traders,
-      approvals,
       allowPlainHttp: config.env !== 'production',
       http: { timeoutMs: config.exchangeTimeoutMs, initialDelayMs: config.exchangeRetryDelayMs, breakerThreshold: config.exchangeBreakerAfter },
     });
-    approvals.register(WITHDRAWAL_LIMIT_KIND, exchange.withdrawalLimitKind);
     // Sanctions lists: versioned imports and syncs; a version becomes active only once stored whole, then the
     // listeners (screening: re-screen against the delta) run.
     const lists = createListsService({
@@ -231,6 +234,49 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       if (change.country) await kyc.jurisdictionChanged(tx, change.traderId, change.country.after, null);
     });
     // ── Issue 6: transaction monitoring, alerts and cases, SARs, withdrawal limits (one block per part) ──
+    // Ingestion of the trading engine's events (signed webhook; NATS JetStream when NATS_URL is set). The rules
+    // register with monitoringIngest.onStored(...) and run in the storing transaction.
+    const monitoringIngest = createIngestService({ audited, record: (ctx, spec, outcome, code) => writer.record(ctx, spec, outcome, code ?? null), vault, clock, webhookSecret: config.exchangeWebhookSecret, log });
+    // Withdrawal limits: increase requests (staff, or the trader through the exchange) decided by a compliance senior,
+    // decreases at once; its own records and decisions (not the approvals module: see withdrawal-limits.service.ts).
+    const withdrawalLimits = createWithdrawalLimitsService({
+      audited,
+      record: (ctx, spec, outcome, code) => writer.record(ctx, spec, outcome, code ?? null),
+      vault,
+      clock,
+      traders,
+      exchange,
+      webhookSecret: config.exchangeWebhookSecret,
+    });
+    // Alerts and cases: the AlertSink the rules hand their hits to, the alert queue and triage, investigation cases.
+    // Alerts, case events and the SAR steps on cases join the trader timeline, each for its own permission.
+    const cases = createCasesService({ audited, auditedRead: writer.auditedRead, vault, clock, traders });
+    const alerts = createAlertsService({ audited, auditedRead: writer.auditedRead, vault, clock, roles, traders, cases });
+    traders.addTimelineSource({ kind: 'aml', permission: 'monitoring.read', read: alertsTimeline });
+    traders.addTimelineSource({ kind: 'aml', permission: 'case.read', read: casesTimeline });
+    traders.addTimelineSource({ kind: 'aml', permission: 'sar.read', read: sarCaseTimeline });
+    // A screening hit confirmed as a true match opens (or joins) the trader's sanctions case; the hit records its id.
+    screening.onConfirmedMatch((tx, hit, actorId) => cases.onScreeningConfirmedIn(tx, hit, actorId));
+    // Suspicious-activity reports: drafted from a case, goAML/PDF exports, filing; sar.* permissions only (tipping-off).
+    const sar = createSarService({ audited, auditedRead: writer.auditedRead, vault, clock, traders, cases });
+    // Monitoring rules: versioned, four-eyes activation; evaluated live in each ingested batch's transaction (one
+    // evaluating process: see docs/monitoring-rules.md), hits handed to the alerts' sink in that transaction.
+    const monitoring = createMonitoringService({
+      audited,
+      auditedRead: writer.auditedRead,
+      clock,
+      vault,
+      approvals,
+      screening,
+      jurisdictionLookupIn: (tx) => kyc.jurisdictionLookupIn(tx),
+      metadataDb: db.system,
+      alertSink: alerts.sink,
+      log,
+    });
+    approvals.register(RULE_ACTIVATE_KIND, monitoring.activateKind);
+    approvals.register(RULE_DEACTIVATE_KIND, monitoring.deactivateKind);
+    await monitoring.loadRules();
+    monitoringIngest.onStored((tx, events) => monitoring.evaluateIn(tx, events).then(() => undefined));
     // ── end of issue 6 ──
     const staff = createStaffService({ audited, db: db.system, vault, clock, email, approvals, guard: signInGuard, sessions, security, publicUrl: config.publicUrl });
 
@@ -245,6 +291,8 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
     if (opts.startJobs) email.start();
     const stopListsSchedule = opts.startJobs ? lists.startSchedule(systemContext('job:lists-sync')) : () => undefined;
     const stopKycRefresh = opts.startJobs ? kyc.startDailyRefresh(systemContext('job:kyc-refresh'), (err) => log.error({ err }, 'kyc refresh failed')) : () => undefined;
+    // Started after every onStored listener is registered: no event is stored without the rules seeing it.
+    const natsIngest = opts.startJobs && config.natsUrl ? await startNatsIngestor(monitoringIngest, { url: config.natsUrl, log }) : undefined;
     const database = db;
 
     return {
@@ -278,6 +326,12 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       sessions,
       staff,
       // issue 6 services:
+      monitoring,
+      alerts,
+      cases,
+      sar,
+      withdrawalLimits,
+      monitoringIngest,
       redis,
       keyFileCreated,
       migrationsApplied: applied,
@@ -312,6 +366,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
       async close() {
         stopListsSchedule();
         stopKycRefresh();
+        await natsIngest?.stop();
         await Promise.allSettled([...running]);
         await email.close();
         await writer.close();

@@ -19,6 +19,10 @@ import { runServe } from '../main.js';
 import { progress } from './progress.js';
 import { registerExchangeCommands } from '../modules/exchange/exchange.cli.js';
 import { registerKycCommands } from '../modules/kyc/kyc.cli.js';
+import { registerRulesCommands } from '../modules/monitoring/rules/rules.cli.js';
+import { registerWithdrawalLimitsCommands } from '../modules/withdrawal-limits/withdrawal-limits.cli.js';
+import { registerSarCommands } from '../modules/sar/sar.cli.js';
+import { registerCasesCommands } from '../modules/cases/cases.cli.js';
 import { registerConsentCommands } from '../modules/consent/consent.cli.js';
 import { registerListsCommands } from '../modules/screening/lists/lists.cli.js';
 import { registerScreenCommand } from '../modules/screening/screen.cli.js';
@@ -306,6 +310,14 @@ registerScreeningCommands(program, { withContainer, cliActor, fail });
 registerExchangeCommands(program, { withContainer, cliActor, fail });
 
 registerKycCommands(program, { withContainer, cliActor });
+
+registerRulesCommands(program, { withContainer, cliActor, fail });
+
+registerWithdrawalLimitsCommands(program, { withContainer, cliActor });
+
+registerSarCommands(program, { withContainer, cliActor });
+
+registerCasesCommands(program, { withContainer, cliActor });
 
 try {
   await program.parseAsync(process.argv);

@@ -753,7 +753,15 @@ export function createScreeningService(d: ScreeningDeps) {
     },
   };
 
+  // Issue 6: a confirmed true match opens (or joins) an AML case; the cases module registers this hook (container.ts).
+  let confirmedHook: ((tx: AuditedTx, hit: { id: string; traderId: string; source: string; entityId: string; entityName: string }, actorId: string) => Promise<string>) | undefined;
+
   const service = {
+    /** Registers what runs when a hit is confirmed, in the confirmation's transaction; returns the case id recorded on the hit. */
+    onConfirmedMatch(hook: NonNullable<typeof confirmedHook>): void {
+      confirmedHook = hook;
+    },
+
     freezeKind,
 
     /** Loads the active lists into the index (at start-up; list activations reload it themselves). */
@@ -922,7 +930,8 @@ export function createScreeningService(d: ScreeningDeps) {
           approvalId = v.id;
         }
         await decide(tx, h, member, 'confirmed', why, approvalId, now);
-        await repo.updateHit(tx, h.id, { status: 'confirmed', decided_by: member.id, decided_at: now, updated_at: now, freeze_approval_id: approvalId });
+        const caseId = confirmedHook ? await confirmedHook(tx, { id: h.id, traderId: h.trader_id, source: h.source, entityId: h.entity_id, entityName: h.entity_name }, member.id) : null;
+        await repo.updateHit(tx, h.id, { status: 'confirmed', decided_by: member.id, decided_at: now, updated_at: now, freeze_approval_id: approvalId, ...(caseId ? { case_id: caseId } : {}) });
         const after = (await repo.findHit(tx, h.id))!;
         return { hit: await hitDetailIn(tx, after, showQuery), freezeApprovalId: approvalId };
       });

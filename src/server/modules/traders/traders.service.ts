@@ -112,6 +112,10 @@ const RESTRICTED_ACTIONS: readonly { prefix: string; permission: string }[] = [
   { prefix: 'screening.', permission: 'screening.read' },
   { prefix: 'kyc.', permission: 'kyc.read' },
   { prefix: 'trader.kyc_', permission: 'kyc.read' },
+  // Issue 6: monitoring alerts, cases and (for their own holders only) suspicious-activity reports.
+  { prefix: 'monitoring.', permission: 'monitoring.read' },
+  { prefix: 'case.', permission: 'case.read' },
+  { prefix: 'sar.', permission: 'sar.read' },
 ];
 
 /** The editable fields and where each is stored (encrypted under the trader's key, blind index for search). */

@@ -3,6 +3,7 @@
 // asked and why, and when it expires. Approving or rejecting asks for a reason and needs a recent second
 // factor; a member can never decide their own request.
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { isApiError, type ApiError } from '../../api.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { FormField } from '../../components/form-field.js';
@@ -58,6 +59,10 @@ export function ApprovalsPage() {
         <p className="prose-width muted small">
           What matters is never done by one person alone: each request here was made by one member and waits for another who
           holds the approving permission. You cannot decide a request you made.
+        </p>
+        <p className="prose-width small">
+          Withdrawal-limit increases (asked for by staff or by traders through the exchange) are decided on the{' '}
+          <Link to="/withdrawal-limits">Withdrawal limits</Link> page.
         </p>
         {list.error ? <SectionErrorPanel error={list.error} onRetry={() => void list.refetch()} /> : null}
         {!list.data && !list.error ? (

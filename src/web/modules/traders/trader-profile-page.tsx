@@ -16,10 +16,12 @@ import { TraderTicketsSection } from '../support/trader-tickets-section.js';
 import { KYC_BADGES, KYC_LABELS, RISK_BADGES, STATUS_BADGES } from './trader-badges.js';
 import { TraderKycCases } from '../kyc/trader-kyc-section.js';
 import { TraderScreeningSection } from '../screening/trader-screening-section.js';
+import { TraderAmlSection } from '../cases/trader-aml-section.js';
 import { FieldFacts, FieldValue, hasField, RevealProvider, type FieldName } from './trader-fields.js';
 import { TraderEditDetails } from './trader-edit-details.js';
 import { TraderNotesSection } from './trader-notes-section.js';
 import { TraderTimelineSection } from './trader-timeline-section.js';
+import { TraderWithdrawalLimits } from '../withdrawal-limits/trader-withdrawal-limits.js';
 import { useTraderProfile } from './traders.api.js';
 
 export function TraderProfilePage() {
@@ -100,6 +102,8 @@ function Profile({ profile }: { profile: ProfileView }) {
         {profile.sections.map((s) => (
           <SectionPanel key={s} section={s} profile={profile} />
         ))}
+        {/* Shown to members who may request a limit change (it renders nothing otherwise). */}
+        <TraderWithdrawalLimits traderId={view.id} />
       </div>
     </RevealProvider>
   );
@@ -192,6 +196,7 @@ function SectionPanel({ section, profile }: { section: ProfileSection; profile: 
             <dd>{profile.risk ? <span className={RISK_BADGES[profile.risk.level] ?? 'badge'}>{profile.risk.level}</span> : '—'}</dd>
           </dl>
           <TraderScreeningSection traderId={id} />
+          <TraderAmlSection traderId={id} />
         </Panel>
       );
     case 'tickets':
