@@ -12,6 +12,9 @@ import { TICKET_CONTACT_FIELDS } from './modules/support/support.fields.js';
 import { SCREENING_FIELDS } from './modules/screening/screening.fields.js';
 import { KYC_CASE_FIELDS, KYC_DOCUMENT_FIELDS } from './modules/kyc/kyc.fields.js';
 import { TRADER_FIELDS } from './modules/traders/traders.fields.js';
+import { ALERT_EVENT_FIELDS, ALERT_FIELDS, CASE_FIELDS } from './modules/cases/cases.fields.js';
+import { SAR_REPORT_FIELDS } from './modules/sar/sar.fields.js';
+import { WITHDRAWAL_LIMIT_FIELDS } from './modules/withdrawal-limits/withdrawal-limits.fields.js';
 
 export interface RegistryEntry {
   record: string;
@@ -74,6 +77,11 @@ export const FIELD_REGISTRY: readonly RegistryEntry[] = [
   { record: 'Trader notes', storedIn: 'trader_note: encrypted under the trader key', access: 'permission', fields: TRADER_NOTE },
   { record: 'KYC case', storedIn: 'kyc_case, kyc_case_event: questionnaire, risk factors, reasons and provider results encrypted under the trader key', access: 'permission', fields: KYC_CASE_FIELDS },
   { record: 'KYC documents', storedIn: 'kyc_document: content and file name encrypted under the trader key (images stripped of metadata first)', access: 'permission', fields: KYC_DOCUMENT_FIELDS },
+  { record: 'Monitoring events (alert view)', storedIn: 'monitoring_event.payload_ct (counterparty, IP, transaction hash: encrypted under the trader key); type, times, asset, amounts and country in plain columns for detection', access: 'field policy', fields: ALERT_EVENT_FIELDS },
+  { record: 'Monitoring alerts', storedIn: 'monitoring_alert: explanation, facts and close reason encrypted under the trader key', access: 'permission', fields: ALERT_FIELDS },
+  { record: 'AML case', storedIn: 'aml_case, aml_case_event, aml_case_note, aml_case_attachment: title, reasons, notes, timeline details, attachment names and contents encrypted under the subject trader key', access: 'permission', fields: CASE_FIELDS },
+  { record: 'Suspicious-activity report', storedIn: 'sar_report.content_ct, sar_report_event.reason_ct: subject snapshot, transactions, narrative and reasons encrypted under the subject trader key', access: 'permission', fields: SAR_REPORT_FIELDS },
+  { record: 'Withdrawal-limit request', storedIn: 'withdrawal_limit_request: reasons and decision reasons encrypted under the trader key; limits, states and times in clear', access: 'permission', fields: WITHDRAWAL_LIMIT_FIELDS },
   { record: 'Consent', storedIn: 'consent_event (append-only), consent_current', access: 'permission', fields: CONSENT },
   { record: 'Staff member', storedIn: 'staff, staff_session, webauthn_credential: e-mail and TOTP secret encrypted with the field ring', access: 'permission', fields: STAFF },
 ];
