@@ -163,9 +163,14 @@ export class RuleEvaluator {
   constructor(
     readonly rules: readonly ActiveRule[],
     private readonly deps: EvaluatorDeps,
-    private readonly limits: EvaluatorLimits = DEFAULT_LIMITS,
+    private limits: EvaluatorLimits = DEFAULT_LIMITS,
   ) {
     this.lookback = lookbackOf(rules);
+  }
+
+  /** Changes the state bounds (the backtest lifts them: it has no database to warm an evicted trader from). */
+  resize(limits: EvaluatorLimits): void {
+    this.limits = limits;
   }
 
   /** Traders and events currently held (for metrics and tests). */

@@ -281,6 +281,23 @@ export async function traderHistories(tx: AuditedTx, traderIds: readonly string[
   return r.rows;
 }
 
+/**
+ * One time slice of history, every trader at once: the events of [from, to) (to inclusive for the last slice) as one
+ * text (`traderId,ms,type,usd,country,asset,eventId` lines in (occurred_at, event_id) order), read through the
+ * occurred_at index, i.e. mostly in the table's own (arrival) order. Only what rules read; the pre-filter runs in the
+ * database.
+ */
+export async function timeSlice(tx: AuditedTx, from: Date, to: Date, last: boolean, f: Omit<StreamFilter, 'from' | 'to'>): Promise<string | null> {
+  const min = f.minUsd === undefined ? sql`` : sql`and amount_usd >= ${f.minUsd}`;
+  const max = f.maxUsd === undefined ? sql`` : sql`and amount_usd < ${f.maxUsd}`;
+  const end = last ? sql`occurred_at <= ${to}` : sql`occurred_at < ${to}`;
+  const r = await sql<{ lines: string | null }>`
+    select string_agg(trader_id::text || ',' || (extract(epoch from occurred_at) * 1000)::bigint || ',' || type || ',' || coalesce(amount_usd::text, '') || ',' || coalesce(country, '') || ',' || coalesce(asset, '') || ',' || event_id, E'\n' order by occurred_at, event_id) as lines
+    from monitoring_event
+    where occurred_at >= ${from} and ${end} and type = any(${f.types as string[]}::text[]) ${min} ${max}`.execute(tx);
+  return r.rows[0]?.lines ?? null;
+}
+
 /** The payload ciphertexts of some events (the counterparty rule decrypts them). */
 export async function payloads(tx: AuditedTx, eventIds: readonly string[]): Promise<Map<string, Uint8Array>> {
   if (!eventIds.length) return new Map();

@@ -15,6 +15,9 @@ import { FakeClock } from '../../../platform/clock.js';
 import { systemContext } from '../../../platform/http/request-context.js';
 import { syntheticTrader } from '../../demo/synthetic.js';
 import type { RuleHit } from '../model.js';
+import { RuleDefinition } from '../../../../contracts/monitoring-rules.js';
+import { DEFAULT_RULES } from '../../../../../migrations/2026-11-21T16-10-00_monitoring_rules.js';
+import { runBacktest } from './backtest.js';
 
 const clock = new FakeClock('2026-11-22T09:00:00.000Z');
 const RUN = randomUUID().slice(0, 8);
@@ -256,6 +259,18 @@ describe('monitoring rules', () => {
       const audit = await expectAudited(t, { action: 'monitoring.rule_backtest', actorId: members.get('compliance_senior')!.id, targetId: 'structuring-10k' });
       assert.ok(audit.fields.includes('monitoring_event.amount_usd'));
       assert.ok(!audit.fields.includes('monitoring_event.payload_ct'), 'the payload is read only for the counterparty rule');
+    });
+
+    it('both streaming orders (every trader in time order; trader by trader) give the same result', async () => {
+      const deps = { jurisdiction: () => null, walletListed: () => [], now: () => Date.now() };
+      const from = new Date(clock.now().getTime() - 30 * 24 * H);
+      for (const def of DEFAULT_RULES.filter((r) => ['structuring-10k', 'large-transaction', 'rapid-in-out', 'withdrawal-velocity'].includes(r.id))) {
+        const rule = { id: def.id, version: 1, definition: RuleDefinition.parse(def.definition) };
+        const run = (mode: 'time' | 'trader') =>
+          t.container.writer.auditedRead(systemContext('test'), { action: 'test.backtest' }, (tx) => runBacktest(tx, rule, { from, to: clock.now(), sampleSize: 50, timeLimitMs: 60_000, mode }, deps));
+        const [a, b] = [await run('time'), await run('trader')];
+        assert.deepEqual({ ...a, durationMs: 0, sample: a.sample.map((x) => x.explanation).sort() }, { ...b, durationMs: 0, sample: b.sample.map((x) => x.explanation).sort() }, def.id);
+      }
     });
 
     it('the counterparty rule decrypts the payload (audited as such); a bad range is a 400', async () => {
