@@ -96,9 +96,18 @@ interface TraderState {
   prior: Map<EventType, number>;
   days: Map<number, Map<EventType, { count: number; sumUsd: number }>>;
   combo: Map<string, { at: number; eventIds: string[]; facts: Match['facts'] }[]>;
+  /** The newest day the day aggregates were last pruned for. */
+  prunedDay: number;
 }
 
 const usd = (e: MonitoringEvent) => e.amountUsd ?? 0;
+const durations = new Map<string, number>();
+/** durationMs, memoised: it runs for every event and rule. */
+const ms = (d: string): number => {
+  let v = durations.get(d);
+  if (v === undefined) durations.set(d, (v = durationMs(d)));
+  return v;
+};
 const dayOf = (t: number) => Math.floor(t / DAY_MS);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -255,7 +264,7 @@ export class RuleEvaluator {
   }
 
   private fresh(): TraderState {
-    return { events: [], ids: new Set(), newest: -Infinity, prior: new Map(), days: new Map(), combo: new Map() };
+    return { events: [], ids: new Set(), newest: -Infinity, prior: new Map(), days: new Map(), combo: new Map(), prunedDay: -Infinity };
   }
 
   /** Inserts in (occurredAt, eventId) order and counts the day aggregate; returns the index. */
@@ -291,8 +300,12 @@ export class RuleEvaluator {
       st.events.splice(0, n);
       this.buffered -= n;
     }
-    const firstDay = dayOf(st.newest) - this.lookback.baselineDays - 1;
-    for (const d of st.days.keys()) if (d < firstDay) st.days.delete(d);
+    const newestDay = dayOf(st.newest);
+    if (newestDay !== st.prunedDay) {
+      st.prunedDay = newestDay;
+      const firstDay = newestDay - this.lookback.baselineDays - 1;
+      for (const d of st.days.keys()) if (d < firstDay) st.days.delete(d);
+    }
     for (const [k, list] of st.combo) {
       const kept = list.filter((h) => h.at >= edge);
       if (kept.length) st.combo.set(k, kept);
@@ -328,17 +341,17 @@ export class RuleEvaluator {
       case 'baseline_deviation':
         return this.single(this.baseline(c, types, st, e));
       case 'velocity': {
-        const w = durationMs(c.window);
+        const w = ms(c.window);
         if (!this.counts(types, c.assets, e)) return [];
         return this.windows(st, i, w, (j) => this.velocity(c, types, w, st, j));
       }
       case 'structuring': {
-        const w = durationMs(c.window);
+        const w = ms(c.window);
         if (!this.inBand(c, types, e)) return [];
         return this.windows(st, i, w, (j) => this.structuring(c, types, w, st, j));
       }
       case 'rapid_in_out': {
-        const w = durationMs(c.window);
+        const w = ms(c.window);
         if (e.type !== 'deposit' && e.type !== 'withdrawal') return [];
         return this.windows(st, i, w, (j) => this.rapid(c, w, st, j));
       }
@@ -542,7 +555,7 @@ export class RuleEvaluator {
     if (c.type === 'any') {
       return fresh.map(({ part, m }) => ({ ...m, facts: { ...m.facts, conditions: 1 }, bucket: `p${part}:${m.bucket}` }));
     }
-    const w = durationMs(c.window!);
+    const w = ms(c.window!);
     const out: Match[] = [];
     for (const { m } of fresh) {
       const T = m.eventAt;

@@ -175,7 +175,7 @@ export async function generation(h: Handle): Promise<string> {
 
 const epochMs = sql<number>`(extract(epoch from occurred_at) * 1000)::float8`;
 
-interface EventRow {
+export interface EventRow {
   event_id: string;
   trader_id: string;
   type: EventType;
@@ -282,20 +282,20 @@ export async function traderHistories(tx: AuditedTx, traderIds: readonly string[
 }
 
 /**
- * One time slice of history, every trader at once: the events of [from, to) (to inclusive for the last slice) as one
- * text (`traderId,ms,type,usd,country,asset,eventId` lines in (occurred_at, event_id) order), read through the
- * occurred_at index, i.e. mostly in the table's own (arrival) order. Only what rules read; the pre-filter runs in the
- * database.
+ * One page of history, every trader at once, in (occurred_at, event_id) order after the keyset `after`, through the
+ * occurred_at index (mostly the table's own arrival order). Only what rules read (times as float8 epoch ms:
+ * date_part is float arithmetic, extract would be numeric); the pre-filter runs in the database.
  */
-export async function timeSlice(tx: AuditedTx, from: Date, to: Date, last: boolean, f: Omit<StreamFilter, 'from' | 'to'>): Promise<string | null> {
-  const min = f.minUsd === undefined ? sql`` : sql`and amount_usd >= ${f.minUsd}`;
-  const max = f.maxUsd === undefined ? sql`` : sql`and amount_usd < ${f.maxUsd}`;
-  const end = last ? sql`occurred_at <= ${to}` : sql`occurred_at < ${to}`;
-  const r = await sql<{ lines: string | null }>`
-    select string_agg(trader_id::text || ',' || (extract(epoch from occurred_at) * 1000)::bigint || ',' || type || ',' || coalesce(amount_usd::text, '') || ',' || coalesce(country, '') || ',' || coalesce(asset, '') || ',' || event_id, E'\n' order by occurred_at, event_id) as lines
-    from monitoring_event
-    where occurred_at >= ${from} and ${end} and type = any(${f.types as string[]}::text[]) ${min} ${max}`.execute(tx);
-  return r.rows[0]?.lines ?? null;
+export async function timePage(tx: AuditedTx, f: StreamFilter, after: { t: number; eventId: string } | null, limit: number): Promise<EventRow[]> {
+  let q = tx
+    .selectFrom('monitoring_event')
+    .select(['event_id', 'trader_id', 'type', sql<number>`round(date_part('epoch', occurred_at) * 1000)`.as('t'), 'asset', 'amount_usd', 'country'])
+    .where('occurred_at', '<=', f.to)
+    .where('type', 'in', f.types);
+  q = after ? q.where(sql<boolean>`(occurred_at, event_id) > (${new Date(after.t)}::timestamptz, ${after.eventId})`) : q.where('occurred_at', '>=', f.from);
+  if (f.minUsd !== undefined) q = q.where('amount_usd', '>=', f.minUsd);
+  if (f.maxUsd !== undefined) q = q.where('amount_usd', '<', f.maxUsd);
+  return (await q.orderBy('occurred_at').orderBy('event_id').limit(limit).execute()) as EventRow[];
 }
 
 /** The payload ciphertexts of some events (the counterparty rule decrypts them). */
