@@ -7,9 +7,9 @@
 //             registered in the container (live evaluation in the same transaction), one audit event per batch);
 //   nats      JetStream publish (one message per event, Nats-Msg-Id) → durable pull consumer → same service → ack.
 // Each path runs twice: flat out (throughput: N events / time from the first send to the last commit) and paced at
-// a fixed rate below that (latency, p50/p99, event sent → stored and committed; and, for events that completed a
+// a fixed rate, half of that or --rate if lower (latency, p50/p99, event sent → stored and committed; and, for events that completed a
 // rule's pattern, event sent → alert committed, with the rules' own detectedAt − receivedAt next to it).
-//   npx tsx bench/monitoring-ingest.bench.ts [--events 100000] [--traders 1000] [--batch 500] [--concurrency 4]
+//   npx tsx bench/monitoring-ingest.bench.ts [--events 100000] [--traders 10000] [--batch 500] [--concurrency 4]
 //                                            [--rate 5000] [--paced-seconds 5]
 // PostgreSQL when DATABASE_URL is set (a fresh database of its own), else in-memory PGlite. NATS at NATS_URL or
 // nats://127.0.0.1:4222 (skipped with a message when unreachable).
@@ -38,7 +38,7 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const N = arg('events', 100_000);
-const TRADERS = arg('traders', 1000);
+const TRADERS = arg('traders', 10_000);
 const BATCH = arg('batch', 500);
 const CONCURRENCY = arg('concurrency', 4);
 const RATE = arg('rate', 5000);
@@ -259,7 +259,7 @@ try {
   // ── (a) the webhook ──
   await webhookFlatOut(makeEvents(Math.min(5000, N))); // warm-up (JIT, pools, caches)
   const wFlat = await webhookFlatOut(makeEvents(N));
-  const wRate = Math.min(RATE, Math.floor(wFlat.rate * 0.8));
+  const wRate = Math.min(RATE, Math.floor(wFlat.rate * 0.5));
   const wPaced = await webhookPaced(wRate, PACED_SECONDS);
   const wAlert = await eventToAlert(new Set(wPaced.ids));
   if (retried503) console.log(`           (${retried503} batch(es) answered 503 — nothing stored, e.g. a transaction lost a deadlock three times — and were sent again)`);
@@ -311,7 +311,7 @@ try {
       const nRate = N / ((performance.now() - t0) / 1000);
       const flatLat = events.map((e) => storedAt.get(e.eventId)! - sendAt);
       // Paced: a chunk every 20 ms.
-      const pRate = Math.min(RATE, Math.floor(nRate * 0.8));
+      const pRate = Math.min(RATE, Math.floor(nRate * 0.5));
       const perTick = Math.max(1, Math.round(pRate / 50));
       const ticks = Math.round(PACED_SECONDS * 50);
       const paced = makeEvents(perTick * ticks);
