@@ -57,6 +57,8 @@ export async function openAlertsByDedupKey(tx: AuditedTx, keys: readonly string[
     .select(['id', 'dedup_key', 'event_ids'])
     .where('status', '=', 'open')
     .where('dedup_key', 'in', keys)
+    // A fixed lock order: two ingestion batches absorbing hits into the same alerts must not deadlock.
+    .orderBy('dedup_key')
     .forUpdate()
     .execute();
 }
@@ -66,7 +68,8 @@ export async function insertAlerts(tx: AuditedTx, rows: Insertable<MonitoringAle
   if (!rows.length) return new Set();
   const out = await tx
     .insertInto('monitoring_alert')
-    .values(rows)
+    // In dedup-key order, like the locks above: concurrent batches wait on each other's keys in one order.
+    .values([...rows].sort((a, b) => (a.dedup_key < b.dedup_key ? -1 : a.dedup_key > b.dedup_key ? 1 : 0)))
     .onConflict((oc) => oc.column('dedup_key').where('status', '=', 'open').doNothing())
     .returning('id')
     .execute();
