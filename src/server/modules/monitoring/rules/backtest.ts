@@ -3,10 +3,10 @@
 // Two ways to stream the history through the same evaluator, both reading only the columns rules read with the
 // rule's pre-filter (event types; for a lone threshold or structuring rule the amount band) pushed into SQL, and both
 // reading the next batch while the current one is evaluated:
-// - 'time': keyset pages of 25,000 events of every trader in (occurred_at, event_id) order — as live
+// - 'time' (default for a lone threshold or structuring rule): keyset pages of 25,000 events of every trader in (occurred_at, event_id) order — as live
 //   evaluation sees them — through the occurred_at index, i.e. mostly in the table's own arrival order. Memory: every
 //   active trader's window at once (the live evaluator's state, without its LRU bound).
-// - 'trader' (default, the faster on 10M events: docs/monitoring-rules.md): keyset pages of 500 trader ids (a loose scan of the (trader_id, occurred_at) index), each trader's
+// - 'trader' (default for every other rule: the faster on 10M events, docs/monitoring-rules.md): keyset pages of 500 trader ids (a loose scan of the (trader_id, occurred_at) index), each trader's
 //   events as ONE compact text row (see traderHistories); memory holds one trader's history at a time, but a trader's
 //   rows are scattered over the table (a random heap read per event once the table outgrows the cache).
 // The payload ciphertext is read and decrypted (the trader's key) only for the sanctioned-counterparty rule.
@@ -31,8 +31,9 @@ export interface BacktestOptions {
   /** Traders per page of the stream (mode 'trader', default 500). */
   tradersPerPage?: number;
   /**
-   * 'trader' (default): trader by trader (state of one trader at a time); 'time': every trader at once, in time
-   * order, as live evaluation sees them. Same hits (tested); different speed and memory (see the file comment).
+   * 'trader': trader by trader (state of one trader at a time); 'time': every trader at once, in time order, as live
+   * evaluation sees them. Same hits (tested); different speed and memory. Default: 'time' for a rule whose amount
+   * band is pushed into SQL, else 'trader' (see runBacktest).
    */
   mode?: 'time' | 'trader';
 }
@@ -156,7 +157,11 @@ export async function runBacktest(tx: AuditedTx, rule: ActiveRule, opts: Backtes
     }
   };
 
-  if (opts.mode === 'time') {
+  // A rule whose amount band is in SQL (threshold, structuring) keeps a few rows scattered over the whole table:
+  // read in time order they come through the occurred_at index nearly sequentially (7 s against 23 s trader by
+  // trader, 10M events); every other rule is faster trader by trader (51 s against 96 s). Same results either way.
+  const mode = opts.mode ?? (pre.minUsd !== undefined ? 'time' : 'trader');
+  if (mode === 'time') {
     // Every trader at once, in time order: the evaluator holds each trader's window (no LRU eviction: there is no
     // database to warm an evicted trader from mid-run), seeded with their prior activity on first sight.
     ev.resize({ maxTraders: Number.MAX_SAFE_INTEGER, maxEvents: Number.MAX_SAFE_INTEGER });
