@@ -76,9 +76,13 @@ export async function insertAlerts(tx: AuditedTx, rows: Insertable<MonitoringAle
   return new Set(out.map((r) => r.id));
 }
 
-/** Sets an open alert's event ids (the caller merged the absorbed hit's ids in). */
-export async function setAlertEvents(tx: AuditedTx, id: string, eventIds: string[], now: Date): Promise<void> {
-  await tx.updateTable('monitoring_alert').set({ event_ids: eventIds, updated_at: now }).where('id', '=', id).execute();
+/** Sets an open alert's event ids (the caller merged the absorbed hit's ids in) and, when given, its newest explanation. */
+export async function setAlertEvents(tx: AuditedTx, id: string, eventIds: string[], now: Date, explanationCt: Buffer | null): Promise<void> {
+  await tx
+    .updateTable('monitoring_alert')
+    .set({ event_ids: eventIds, updated_at: now, ...(explanationCt ? { explanation_ct: explanationCt } : {}) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updateAlert(tx: AuditedTx, id: string, set: Updateable<MonitoringAlertTable>): Promise<void> {

@@ -219,7 +219,9 @@ export function createAlertsService(d: AlertsDeps) {
   const sink: AlertSink = {
     /**
      * Stores rule hits as alerts in the caller's (ingestion's) transaction: one alert per dedup key; a hit whose key
-     * already has an open alert (in the database or earlier in this batch) is absorbed into it (its event ids added).
+     * already has an open alert (in the database or earlier in this batch) is absorbed into it: its event ids added,
+     * and the explanation and facts replaced by the newest hit's (the pattern as it stands now: "8 deposits", not the
+     * "3 deposits" that first crossed the line).
      */
     async raiseIn(tx: AuditedTx, hits: readonly RuleHit[]): Promise<{ raised: number; absorbed: number }> {
       if (!hits.length) return { raised: 0, absorbed: 0 };
@@ -230,22 +232,12 @@ export function createAlertsService(d: AlertsDeps) {
         const g = byKey.get(h.dedupKey);
         if (g) {
           g.eventIds = mergeIds(g.eventIds, h.eventIds);
+          g.hit = h;
           absorbed++;
         } else {
           byKey.set(h.dedupKey, { hit: h, eventIds: mergeIds([], h.eventIds) });
         }
       }
-      const absorbInto = async (open: { id: string; dedup_key: string; event_ids: string[] }[], groups: Map<string, { eventIds: string[] }>) => {
-        for (const o of open) {
-          const g = groups.get(o.dedup_key);
-          if (!g) continue;
-          const merged = mergeIds(o.event_ids, g.eventIds);
-          if (merged.length !== o.event_ids.length) await repo.setAlertEvents(tx, o.id, merged, t);
-          absorbed++;
-          groups.delete(o.dedup_key);
-        }
-      };
-      await absorbInto(await repo.openAlertsByDedupKey(tx, [...byKey.keys()]), byKey);
       // One query for the keys of every trader in the batch; a trader without a key yet gets one created.
       const traderIds = [...new Set([...byKey.values()].map((g) => g.hit.traderId))];
       const keyRows = await repo.latestSubjectKeyRows(tx, traderIds);
@@ -255,8 +247,23 @@ export function createAlertsService(d: AlertsDeps) {
         if (row && !row.wrapped) keys.set(id, null);
         else keys.set(id, row ? await d.vault.subjectKeyFromRow(id, row) : await d.vault.subjectKey(tx, id, { create: true }));
       }
+      const absorbInto = async (open: { id: string; dedup_key: string; event_ids: string[] }[], groups: Map<string, { hit: RuleHit; eventIds: string[] }>) => {
+        for (const o of open) {
+          const g = groups.get(o.dedup_key);
+          if (!g) continue;
+          const merged = mergeIds(o.event_ids, g.eventIds);
+          if (merged.length !== o.event_ids.length) {
+            const key = keys.get(g.hit.traderId) ?? null;
+            const stored: StoredExplanation = { ruleName: g.hit.ruleName, explanation: g.hit.explanation, facts: g.hit.facts };
+            await repo.setAlertEvents(tx, o.id, merged, t, key ? d.vault.encryptForSubject(key, EXPLANATION(o.id), JSON.stringify(stored)) : null);
+          }
+          absorbed++;
+          groups.delete(o.dedup_key);
+        }
+      };
+      await absorbInto(await repo.openAlertsByDedupKey(tx, [...byKey.keys()]), byKey);
       const rows: Parameters<typeof repo.insertAlerts>[1] = [];
-      const pending = new Map<string, { eventIds: string[] }>();
+      const pending = new Map<string, { hit: RuleHit; eventIds: string[] }>();
       for (const { hit, eventIds } of byKey.values()) {
         const key = keys.get(hit.traderId) ?? null;
         // An erased trader has no key to hold an explanation; there is no one left to investigate.
@@ -281,7 +288,7 @@ export function createAlertsService(d: AlertsDeps) {
           close_reason_ct: null,
           updated_at: t,
         });
-        pending.set(hit.dedupKey, { eventIds });
+        pending.set(hit.dedupKey, { hit, eventIds });
       }
       const inserted = await repo.insertAlerts(tx, rows);
       for (const r of rows) if (inserted.has(r.id)) pending.delete(r.dedup_key);

@@ -168,11 +168,15 @@ describe('alerts and cases', () => {
       const key = `velocity:${ids.bob}:w1`;
       const r1 = await raise([hit(ids.bob, { ruleId: 'velocity', dedupKey: key, eventIds: ['ev-bob-1'] }), hit(ids.bob, { ruleId: 'velocity', dedupKey: key, eventIds: ['ev-bob-1', 'ev-bob-x'] })]);
       assert.deepEqual(r1, { raised: 1, absorbed: 1 });
-      const r2 = await raise([hit(ids.bob, { ruleId: 'velocity', dedupKey: key, eventIds: ['ev-bob-y'] })]);
+      const r2 = await raise([hit(ids.bob, { ruleId: 'velocity', dedupKey: key, eventIds: ['ev-bob-y'], explanation: '3 withdrawals within 1 h (pattern grown)', facts: { count: 3 } })]);
       assert.deepEqual(r2, { raised: 0, absorbed: 1 });
       let rows = (await alertRows(ids.bob)).filter((a) => a.dedup_key === key);
       assert.equal(rows.length, 1);
       assert.deepEqual(rows[0]!.event_ids, ['ev-bob-1', 'ev-bob-x', 'ev-bob-y']);
+      // The absorbed hit's explanation replaces the first one: the alert describes the pattern as it stands now.
+      const detail = await call('compliance_officer', 'GET', `/api/v1/monitoring/alerts/${rows[0]!.id}`);
+      assert.equal(detail.statusCode, 200, detail.body);
+      assert.equal(detail.json().explanation, '3 withdrawals within 1 h (pattern grown)');
       // The explanation is a ciphertext bound to the alert: not readable, not movable.
       assert.ok(!Buffer.from(rows[0]!.explanation_ct).toString('latin1').includes('Structuring'));
       const closed = await call('compliance_officer', 'POST', `/api/v1/monitoring/alerts/${rows[0]!.id}/close`, { reason: 'Known payroll pattern, documented' });
