@@ -116,19 +116,3 @@ export async function countAlerts(tx: AuditedTx) {
     .groupBy(['status', 'severity'])
     .execute();
 }
-
-/** The newest subject_key row of each trader: one query for a whole batch of hits instead of one per trader. */
-export async function latestSubjectKeyRows(tx: AuditedTx, traderIds: readonly string[]): Promise<Map<string, { wrapped: Uint8Array | null }>> {
-  const out = new Map<string, { wrapped: Uint8Array | null }>();
-  if (!traderIds.length) return out;
-  const rows = await tx
-    .selectFrom('subject_key')
-    .select(['subject_id', 'wrapped'])
-    .distinctOn('subject_id')
-    .where('subject_id', 'in', traderIds)
-    .orderBy('subject_id')
-    .orderBy('version', 'desc')
-    .execute();
-  for (const r of rows) out.set(r.subject_id, { wrapped: r.wrapped });
-  return out;
-}

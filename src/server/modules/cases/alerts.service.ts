@@ -240,13 +240,7 @@ export function createAlertsService(d: AlertsDeps) {
       }
       // One query for the keys of every trader in the batch; a trader without a key yet gets one created.
       const traderIds = [...new Set([...byKey.values()].map((g) => g.hit.traderId))];
-      const keyRows = await repo.latestSubjectKeyRows(tx, traderIds);
-      const keys = new Map<string, SubjectKey | null>();
-      for (const id of traderIds) {
-        const row = keyRows.get(id);
-        if (row && !row.wrapped) keys.set(id, null);
-        else keys.set(id, row ? await d.vault.subjectKeyFromRow(id, row) : await d.vault.subjectKey(tx, id, { create: true }));
-      }
+      const keys = await d.vault.subjectKeys(tx, traderIds);
       const absorbInto = async (open: { id: string; dedup_key: string; event_ids: string[] }[], groups: Map<string, { hit: RuleHit; eventIds: string[] }>) => {
         for (const o of open) {
           const g = groups.get(o.dedup_key);

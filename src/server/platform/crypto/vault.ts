@@ -146,6 +146,32 @@ export class Vault {
   }
 
   /**
+   * The current data keys of many subjects in one query (a batch of events or alerts); a subject without a key gets
+   * one created, a subject whose key was destroyed (erased) maps to null.
+   */
+  async subjectKeys(tx: KeyDb, subjectIds: readonly string[]): Promise<Map<string, SubjectKey | null>> {
+    const out = new Map<string, SubjectKey | null>();
+    if (subjectIds.length === 0) return out;
+    const rows = await tx
+      .selectFrom('subject_key')
+      .select(['subject_id', 'wrapped'])
+      .distinctOn('subject_id')
+      .where('subject_id', 'in', subjectIds)
+      .orderBy('subject_id')
+      .orderBy('version', 'desc')
+      .execute();
+    const latest = new Map(rows.map((r) => [r.subject_id, r.wrapped] as const));
+    for (const id of new Set(subjectIds)) {
+      if (!latest.has(id)) out.set(id, await this.subjectKey(tx, id, { create: true }));
+      else {
+        const wrapped = latest.get(id);
+        out.set(id, wrapped ? await this.unwrapSubject(id, wrapped) : null);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Creates the data keys of many new subjects in one statement (bulk imports and benchmarks); the caller
    * guarantees the subjects are new (the primary key refuses a second version 1).
    */

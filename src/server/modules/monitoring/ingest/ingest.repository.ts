@@ -16,22 +16,6 @@ export async function tradersByAccountRef(tx: AuditedTx, refs: readonly string[]
   return out;
 }
 
-/** The newest subject_key row of each trader (one query for a whole batch instead of one per trader). */
-export async function latestSubjectKeyRows(tx: AuditedTx, traderIds: readonly string[]): Promise<Map<string, { wrapped: Uint8Array | null }>> {
-  const out = new Map<string, { wrapped: Uint8Array | null }>();
-  if (!traderIds.length) return out;
-  const rows = await tx
-    .selectFrom('subject_key')
-    .select(['subject_id', 'wrapped'])
-    .distinctOn('subject_id')
-    .where('subject_id', 'in', traderIds)
-    .orderBy('subject_id')
-    .orderBy('version', 'desc')
-    .execute();
-  for (const r of rows) out.set(r.subject_id, { wrapped: r.wrapped });
-  return out;
-}
-
 /**
  * Each trader's newest stored event (by the exchange's clock) and its sequence number: what a new event is compared
  * with to call it late. One index probe per trader (monitoring_event_trader_time), however long the history.

@@ -20,7 +20,6 @@ import type { EventBatchResult, EventResult, ExchangeEvent, RejectReason } from 
 import type { AuditOutcome } from '../../../platform/audit/canonical.js';
 import type { Audited, AuditedTx, AuditEventBuilder, AuditSpec } from '../../../platform/audit/writer.js';
 import type { Clock } from '../../../platform/clock.js';
-import { isCryptoError } from '../../../platform/crypto/errors.js';
 import type { SubjectKey } from '../../../platform/crypto/key-ring.js';
 import type { Vault } from '../../../platform/crypto/vault.js';
 import { AppError } from '../../../platform/http/errors.js';
@@ -104,16 +103,7 @@ export function createIngestService(d: IngestDeps) {
   /** Data keys of the batch's traders, one query; keys are not cached beyond the batch (erasure must bite at once). */
   async function keysFor(tx: AuditedTx, traderIds: string[]): Promise<Map<string, SubjectKey | 'erased'>> {
     const out = new Map<string, SubjectKey | 'erased'>();
-    const rows = await repo.latestSubjectKeyRows(tx, traderIds);
-    for (const id of traderIds) {
-      try {
-        const row = rows.get(id);
-        out.set(id, row ? await d.vault.subjectKeyFromRow(id, row) : await d.vault.subjectKey(tx, id, { create: true }));
-      } catch (err) {
-        if (isCryptoError(err, 'key_destroyed')) out.set(id, 'erased');
-        else throw err;
-      }
-    }
+    for (const [id, key] of await d.vault.subjectKeys(tx, traderIds)) out.set(id, key ?? 'erased');
     return out;
   }
 
