@@ -137,11 +137,25 @@ export function createMonitoringService(d: MonitoringDeps) {
       lb.prior ? repo.priorActivity(tx, ids, since) : Promise.resolve([]),
       lb.baselineDays > 0 ? repo.dayAggregates(tx, ids, new Date((Math.floor(minT / DAY_MS) - lb.baselineDays - 1) * DAY_MS), exclude) : Promise.resolve([]),
     ]);
+    // Grouped once per batch (not filtered per trader: a batch of 500 new traders would scan the rows 500 times).
+    const group = <T,>(rows: readonly T[], idOf: (r: T) => string) => {
+      const m = new Map<string, T[]>();
+      for (const r of rows) {
+        const k = idOf(r);
+        const list = m.get(k);
+        if (list) list.push(r);
+        else m.set(k, [r]);
+      }
+      return m;
+    };
+    const recentBy = group(recent, (e) => e.traderId);
+    const priorBy = group(prior, (p) => p.trader_id);
+    const daysBy = group(days, (x) => x.trader_id);
     for (const id of ids) {
       evaluator.seed(id, {
-        events: recent.filter((e) => e.traderId === id),
-        prior: Object.fromEntries(prior.filter((p) => p.trader_id === id).map((p) => [p.type, p.t])),
-        days: days.filter((x) => x.trader_id === id),
+        events: recentBy.get(id) ?? [],
+        prior: Object.fromEntries((priorBy.get(id) ?? []).map((p) => [p.type, p.t])),
+        days: daysBy.get(id) ?? [],
       });
     }
   }
