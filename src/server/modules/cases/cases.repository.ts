@@ -26,7 +26,7 @@ export async function findCase(tx: AuditedTx, id: string, opts: { lock?: boolean
 }
 
 export interface CaseFilter {
-  status: string;
+  status: string | readonly string[];
   queue?: string | undefined;
   priority?: AmlCaseTable['priority'] | undefined;
   assignee: { kind: 'me'; id: string } | { kind: 'unassigned' } | { kind: 'anyone' };
@@ -41,6 +41,7 @@ export async function listCases(tx: AuditedTx, f: CaseFilter) {
   let q = caseQuery(tx);
   if (f.status === 'active') q = q.where('c.status', 'not in', CLOSED);
   else if (f.status === 'closed') q = q.where('c.status', 'in', CLOSED);
+  else if (Array.isArray(f.status)) q = q.where('c.status', 'in', f.status as CaseStatus[]);
   else if (f.status !== 'all') q = q.where('c.status', '=', f.status as CaseStatus);
   if (f.queue) q = q.where('c.queue', '=', f.queue);
   if (f.priority) q = q.where('c.priority', '=', f.priority);

@@ -182,11 +182,19 @@ export function createCasesService(d: CasesDeps) {
     return d.vault.decryptForSubject(key, at(table, column, id), ct);
   }
 
-  function summary(row: repo.CaseRow, key: SubjectKey | null): CaseSummary {
+  /**
+   * Tipping-off: to a member without sar.read, a case closed because a SAR was filed reads as closed for another
+   * reason — in lists, the case view, its timeline and its decision — so case access alone never reveals a report.
+   */
+  function statusFor(member: Member, status: CaseStatus): CaseStatus {
+    return status === 'closed_sar_filed' && !member.permissions.has('sar.read') ? 'closed_other' : status;
+  }
+
+  function summary(row: repo.CaseRow, key: SubjectKey | null, member: Member): CaseSummary {
     return {
       id: row.id,
       reference: row.reference,
-      status: row.status,
+      status: statusFor(member, row.status),
       priority: row.priority,
       queue: row.queue,
       assigneeId: row.assignee_id,
@@ -253,10 +261,10 @@ export function createCasesService(d: CasesDeps) {
     const [links, notes, attachments, events] = await Promise.all([repo.linksOf(tx, row.id), repo.notesOf(tx, row.id), repo.attachmentsOf(tx, row.id), repo.eventsOf(tx, row.id, withSar)]);
     const labels = await repo.linkLabels(tx, links);
     return {
-      case: summary(row, key),
+      case: summary(row, key, member),
       decision:
         row.decision && row.decided_at
-          ? { decision: row.decision, reason: decrypt(key, 'aml_case', 'decision_reason_ct', row.id, row.decision_reason_ct), byName: row.decided_by_name ?? null, at: iso(row.decided_at) }
+          ? { decision: withSar || row.decision !== 'sar_filed' ? row.decision : 'other', reason: decrypt(key, 'aml_case', 'decision_reason_ct', row.id, row.decision_reason_ct), byName: row.decided_by_name ?? null, at: iso(row.decided_at) }
           : null,
       links: links.map((l) => ({ kind: l.kind, ref: l.ref, label: labels.get(`${l.kind}:${l.ref}`) ?? '(no longer stored)', addedByName: l.added_by_name ?? null, addedAt: iso(l.added_at) })),
       notes: notes.map(
@@ -276,8 +284,8 @@ export function createCasesService(d: CasesDeps) {
       timeline: events.map((e) => ({
         id: e.id,
         kind: e.kind,
-        fromStatus: e.from_status,
-        toStatus: e.to_status,
+        fromStatus: e.from_status === null ? null : statusFor(member, e.from_status as CaseStatus),
+        toStatus: e.to_status === null ? null : statusFor(member, e.to_status as CaseStatus),
         actorName: e.actor_name ?? null,
         detail: decrypt(key, 'aml_case_event', 'detail_ct', e.id, e.detail_ct),
         at: iso(e.created_at),
@@ -374,7 +382,8 @@ export function createCasesService(d: CasesDeps) {
         if (q.trader !== undefined && !isUuid(q.trader)) return { cases: [], nextCursor: null };
         const assignee = q.assignee === 'me' ? { kind: 'me' as const, id: member.id } : { kind: q.assignee };
         const rows = await repo.listCases(tx, {
-          status: q.status,
+          // Without sar.read, "SAR filed" and "other" are one closing (tipping-off): either filter finds both.
+          status: !member.permissions.has('sar.read') && (q.status === 'closed_other' || q.status === 'closed_sar_filed') ? ['closed_other', 'closed_sar_filed'] : q.status,
           queue: q.queue,
           priority: q.priority,
           assignee,
@@ -388,7 +397,7 @@ export function createCasesService(d: CasesDeps) {
         const out: CaseSummary[] = [];
         for (const r of page) {
           if (!keys.has(r.subject_trader_id)) keys.set(r.subject_trader_id, await keyOrNull(tx, r.subject_trader_id));
-          out.push(summary(r, keys.get(r.subject_trader_id)!));
+          out.push(summary(r, keys.get(r.subject_trader_id)!, member));
         }
         const last = page.at(-1);
         return { cases: out, nextCursor: rows.length > q.limit && last ? encodeCursor(last.opened_at, last.id) : null };
@@ -401,7 +410,7 @@ export function createCasesService(d: CasesDeps) {
         const t = await d.traders.openSection(tx, member, traderId, 'risk');
         const rows = await repo.listCases(tx, { status: 'all', assignee: { kind: 'anyone' }, traderId: t.id, limit: 100 });
         const out: CaseSummary[] = [];
-        for (const r of rows) out.push(summary(r, await keyOrNull(tx, r.subject_trader_id)));
+        for (const r of rows) out.push(summary(r, await keyOrNull(tx, r.subject_trader_id), member));
         return out;
       });
     },

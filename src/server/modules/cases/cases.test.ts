@@ -13,7 +13,7 @@ import { PlaintextScanner, scanAllTables } from '../../../../test/helpers/plaint
 import { expectProblem } from '../../../../test/helpers/problem.js';
 import { createMember, signInAs, type TestMember } from '../../../../test/helpers/staff.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
-import type { AlertDetail, AlertPage, CaseView } from '../../../contracts/cases.js';
+import { CaseListQuery, type AlertDetail, type AlertPage, type CaseView } from '../../../contracts/cases.js';
 import { FakeClock } from '../../platform/clock.js';
 import { systemContext } from '../../platform/http/request-context.js';
 import { syntheticTrader } from '../demo/synthetic.js';
@@ -455,6 +455,35 @@ describe('alerts and cases', () => {
       assert.ok(!tl.entries.some((e) => e.event.startsWith('case.sar')));
       const full = await t.container.traders.timeline(systemContext('test'), { ...noSar, permissions: new Set([...noSar.permissions, 'sar.read']) }, ids.ada, { limit: 200 });
       assert.ok(full.entries.some((e) => e.event === 'case.sar.drafted'));
+    });
+
+    it('a case closed as "SAR filed" reads as "closed other" to a member without sar.read: view, decision, timeline, list filters, trader timeline', async () => {
+      const res = await call('compliance_officer', 'POST', '/api/v1/cases', { traderId: ids.bob, title: 'Layering through three exchanges', queue: 'aml', priority: 'high' });
+      assert.equal(res.statusCode, 201, res.body);
+      const id = (res.json() as CaseView).case.id;
+      const url = `/api/v1/cases/${id}/transition`;
+      assert.equal((await call('compliance_officer', 'POST', url, { to: 'investigating' })).statusCode, 200);
+      assert.equal((await call('compliance_officer', 'POST', url, { to: 'pending_decision' })).statusCode, 200);
+      const closed = await call('officer_b', 'POST', url, { to: 'closed_sar_filed', reason: 'Reported to the FIU after review' });
+      assert.equal(closed.statusCode, 200, closed.body);
+      assert.equal((closed.json() as CaseView).case.status, 'closed_sar_filed');
+      const noSar: Member = { id: members.get('officer_b')!.id, roles: ['compliance_officer'], permissions: new Set(['trader.read', 'trader.timeline.read', 'screening.read', 'monitoring.read', 'case.read', 'case.manage']) };
+      const v = await t.container.cases.get(systemContext('test'), noSar, id);
+      assert.equal(v.case.status, 'closed_other');
+      assert.equal(v.decision?.decision, 'other');
+      assert.ok(!JSON.stringify(v).includes('sar_filed'), 'no trace of the SAR in the case view');
+      for (const status of ['closed_other', 'closed_sar_filed'] as const) {
+        const page = await t.container.cases.list(systemContext('test'), noSar, CaseListQuery.parse({ status }));
+        const found = page.cases.find((c) => c.id === id);
+        assert.equal(found?.status, 'closed_other', `filter ${status} finds it, as closed other`);
+      }
+      const tl = await t.container.traders.timeline(systemContext('test'), noSar, ids.bob, { limit: 200 });
+      assert.ok(tl.entries.some((e) => e.event === 'case.decision'));
+      assert.ok(!JSON.stringify(tl.entries).includes('sar'), 'no trace of the SAR in the trader timeline');
+      // With sar.read the decision is what it is.
+      const full = await t.container.cases.get(systemContext('test'), { ...noSar, permissions: new Set([...noSar.permissions, 'sar.read']) }, id);
+      assert.equal(full.case.status, 'closed_sar_filed');
+      assert.equal(full.decision?.decision, 'sar_filed');
     });
 
     it('the trader timeline shows alerts and cases to compliance, nothing of them to support', async () => {

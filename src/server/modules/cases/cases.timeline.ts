@@ -35,17 +35,21 @@ function summaryOf(kind: string, reference: string, from: string | null, to: str
   return `Case ${reference}: ${s(kind.replaceAll('.', ' '))}`;
 }
 
+// The trader timeline's case source is for case.read holders, who may lack sar.read: a closing because a SAR was
+// filed reads as "closed other" here for everyone (sar.read holders see the SAR steps from their own source).
+const neutral = (status: string | null) => (status === 'closed_sar_filed' ? 'closed_other' : status);
+
 function entries(rows: Awaited<ReturnType<typeof eventsOfTrader>>): TimelineEntry[] {
   return rows.map((r) => ({
     id: `case:${r.id}`,
     kind: 'aml' as const,
     at: iso(r.created_at),
     event: `case.${r.kind}`,
-    summary: summaryOf(r.kind, r.reference, r.from_status, r.to_status),
+    summary: summaryOf(r.kind, r.reference, neutral(r.from_status), neutral(r.to_status)),
     actor: r.display_name ?? 'system',
     ip: null,
     country: null,
-    outcome: r.to_status,
+    outcome: neutral(r.to_status),
     fields: [],
     reason: null,
   }));
