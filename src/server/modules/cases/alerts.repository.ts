@@ -1,5 +1,5 @@
 // Alert rows: pure Kysely over an audited transaction. Explanations and reasons arrive already encrypted.
-import { type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { MonitoringAlertTable } from '../../platform/db/schema-cases.js';
 
@@ -47,6 +47,17 @@ export async function listAlerts(tx: AuditedTx, f: AlertFilter) {
     q = q.where((eb) => eb.or([eb('a.detected_at', '<', a.at), eb.and([eb('a.detected_at', '=', a.at), eb('a.id', '<', a.id)])]));
   }
   return q.orderBy('a.detected_at', 'desc').orderBy('a.id', 'desc').limit(f.limit).execute();
+}
+
+/**
+ * Serialises the sinks of concurrent ingestion batches per dedup key: one transaction-scoped advisory lock per key,
+ * all taken first and in one global order (sorted hashes), before any alert row is read, locked or inserted. Row
+ * locks alone deadlocked (40P01 in the ingestion benchmark): a batch holds the rows it inserted while a second
+ * statement of it locks more, so no single statement's order could rule out a cycle between two batches.
+ */
+export async function lockDedupKeys(tx: AuditedTx, keys: readonly string[]): Promise<void> {
+  if (!keys.length) return;
+  await sql`select pg_advisory_xact_lock(h) from (select distinct hashtext('bulwark:alert:' || k) as h from unnest(${[...keys]}::text[]) as k order by h) as s`.execute(tx);
 }
 
 /** Open alerts holding any of these dedup keys, locked (the sink absorbs hits into them). */

@@ -238,6 +238,7 @@ export function createAlertsService(d: AlertsDeps) {
           byKey.set(h.dedupKey, { hit: h, eventIds: mergeIds([], h.eventIds) });
         }
       }
+      await repo.lockDedupKeys(tx, [...byKey.keys()]);
       // One query for the keys of every trader in the batch; a trader without a key yet gets one created.
       const traderIds = [...new Set([...byKey.values()].map((g) => g.hit.traderId))];
       const keys = await d.vault.subjectKeys(tx, traderIds);
