@@ -1,4 +1,5 @@
 // Alert rows: pure Kysely over an audited transaction. Explanations and reasons arrive already encrypted.
+import { createHash } from 'node:crypto';
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { AuditedTx } from '../../platform/audit/writer.js';
 import type { MonitoringAlertTable } from '../../platform/db/schema-cases.js';
@@ -51,13 +52,15 @@ export async function listAlerts(tx: AuditedTx, f: AlertFilter) {
 
 /**
  * Serialises the sinks of concurrent ingestion batches per dedup key: one transaction-scoped advisory lock per key,
- * all taken first and in one global order (sorted hashes), before any alert row is read, locked or inserted. Row
- * locks alone deadlocked (40P01 in the ingestion benchmark): a batch holds the rows it inserted while a second
- * statement of it locks more, so no single statement's order could rule out a cycle between two batches.
+ * all taken first and in one global order, before any alert row is read, locked or inserted. Row locks alone
+ * deadlocked (40P01 in the ingestion benchmark): a batch holds the rows it inserted while a second statement of it
+ * locks more. The order is made here (64-bit ids sorted in JavaScript) and kept by a plain scan of the array: an
+ * ORDER BY in SQL did not fix when PostgreSQL evaluates the lock function (the benchmark deadlocked on it).
  */
 export async function lockDedupKeys(tx: AuditedTx, keys: readonly string[]): Promise<void> {
   if (!keys.length) return;
-  await sql`select pg_advisory_xact_lock(h) from (select distinct hashtext('bulwark:alert:' || k) as h from unnest(${[...keys]}::text[]) as k order by h) as s`.execute(tx);
+  const ids = [...new Set(keys.map((k) => createHash('sha256').update(`bulwark:alert:${k}`).digest().readBigInt64BE(0)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  await sql`select count(pg_advisory_xact_lock(k)) from unnest(${ids.map(String)}::bigint[]) as k`.execute(tx);
 }
 
 /** Open alerts holding any of these dedup keys, locked (the sink absorbs hits into them). */
